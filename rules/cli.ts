@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// criu-doctor's command line: reads CRIU logs (files, directories or standard input), streams
+// them through the engine and prints a report or the JSON contract.
+// Exit status as grep: 0 a finding, 1 none, 2 usage or I/O error.
+import { createReadStream, readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { createDiagnoser, rules } from "./index.js";
+import { formatReport, type Style } from "./report.js";
+import type { Diagnosis } from "./types.js";
+
+const USAGE = `usage: criu-doctor [--json] [FILE|DIR|-]...
+       criu-doctor --list | --explain ID | --version | --help
+
+Explains a failed CRIU dump or restore: names the root cause and links to the article.
+With no FILE, or with -, reads standard input. A DIR is searched for files recursively.
+
+  --json         print the diagnosis as JSON (one document; an array for several inputs)
+  --list         list the articles
+  --explain ID   print an article's summary, fixes and link
+  --version      print the version
+  -h, --help     print this help
+
+Exit status: 0 a finding, 1 no finding, 2 usage or I/O error.`;
+
+class UsageError extends Error {}
+
+interface Args {
+  json: boolean;
+  inputs: string[];
+  action: "diagnose" | "list" | "explain" | "version" | "help";
+  explain?: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { json: false, inputs: [], action: "diagnose" };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") {
+      args.inputs.push(...argv.slice(i + 1));
+      break;
+    } else if (a === "--json") args.json = true;
+    else if (a === "--list") args.action = "list";
+    else if (a === "--version" || a === "-V") args.action = "version";
+    else if (a === "--help" || a === "-h") args.action = "help";
+    else if (a === "--explain" || a.startsWith("--explain=")) {
+      const id = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
+      if (!id) throw new UsageError("--explain needs an article id (see --list)");
+      args.action = "explain";
+      args.explain = id;
+    } else if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option ${a} (see --help)`);
+    else args.inputs.push(a);
+  }
+  return args;
+}
+
+/** Expands directories into the files they hold, in a stable order. */
+function expand(input: string): string[] {
+  if (input === "-") return [input];
+  const st = statSync(input); // throws ENOENT, EACCES: reported by the caller
+  if (!st.isDirectory()) return [input];
+  return readdirSync(input)
+    .sort()
+    .flatMap((name) => expand(join(input, name)));
+}
+
+/** Streams one input through the engine; decodes UTF-8, or UTF-16 when a BOM says so. */
+async function diagnoseStream(stream: Readable): Promise<Diagnosis> {
+  const diagnoser = createDiagnoser();
+  let decoder: TextDecoder | null = null;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (!decoder) {
+      const utf16 = chunk[0] === 0xff && chunk[1] === 0xfe ? "utf-16le" : chunk[0] === 0xfe && chunk[1] === 0xff ? "utf-16be" : null;
+      decoder = new TextDecoder(utf16 ?? "utf-8");
+    }
+    diagnoser.push(decoder.decode(chunk, { stream: true }));
+  }
+  if (decoder) diagnoser.push(decoder.decode());
+  return diagnoser.end();
+}
+
+function describeIoError(input: string, e: NodeJS.ErrnoException): string {
+  const what: Record<string, string> = {
+    ENOENT: "no such file",
+    EACCES: "permission denied",
+    EISDIR: "is a directory",
+    EPERM: "operation not permitted",
+  };
+  return `criu-doctor: ${input}: ${what[e.code ?? ""] ?? e.message}`;
+}
+
+function style(): Style {
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+  return { color, siteUrl: process.env.CRIU_DOCTOR_SITE_URL };
+}
+
+function write(text: string) {
+  process.stdout.write(text.endsWith("\n") ? text : text + "\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`criu-doctor: ${(e as Error).message}\n`);
+    return 2;
+  }
+  switch (args.action) {
+    case "help":
+      write(USAGE);
+      return 0;
+    case "version":
+      write(`criu-doctor ${VERSION} (${rules.articles.length} articles, ${rules.rules.length} rules)`);
+      return 0;
+    case "list":
+      write(rules.articles.map((a) => `${a.id.padEnd(40)} ${a.title}`).join("\n"));
+      return 0;
+    case "explain": {
+      const a = rules.articles.find((x) => x.id === args.explain);
+      if (!a) {
+        process.stderr.write(`criu-doctor: no article "${args.explain}" (see --list)\n`);
+        return 2;
+      }
+      const { explainArticle } = await import("./report.js");
+      write(explainArticle(a, style()));
+      return 0;
+    }
+  }
+
+  const inputs = args.inputs.length ? args.inputs : ["-"];
+  if (inputs.includes("-") && process.stdin.isTTY && args.inputs.length === 0) {
+    process.stderr.write("criu-doctor: no input: give a log file, or pipe one in (see --help)\n");
+    return 2;
+  }
+  let status = 1;
+  let failed = false;
+  const results: (Diagnosis & { file: string })[] = [];
+  for (const input of inputs) {
+    let files: string[];
+    try {
+      files = expand(input);
+    } catch (e) {
+      process.stderr.write(describeIoError(input, e as NodeJS.ErrnoException) + "\n");
+      failed = true;
+      continue;
+    }
+    for (const file of files) {
+      let result: Diagnosis;
+      try {
+        result = await diagnoseStream(file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 }));
+      } catch (e) {
+        process.stderr.write(describeIoError(file === "-" ? "standard input" : file, e as NodeJS.ErrnoException) + "\n");
+        failed = true;
+        continue;
+      }
+      if (result.findings.length) status = 0;
+      const name = file === "-" ? "(standard input)" : file;
+      if (args.json) results.push({ file: name, ...result });
+      else write(formatReport(name, result, style(), rules.articles));
+    }
+  }
+  if (args.json) {
+    if (results.length === 1) {
+      const { file: _file, ...only } = results[0]!;
+      write(JSON.stringify(only, null, 2));
+    } else if (results.length > 1) write(JSON.stringify(results, null, 2));
+  }
+  return failed ? 2 : status;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+// `criu-doctor log | head` closes the pipe early: that is not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  process.stderr.write(`criu-doctor: ${e.message}\n`);
+  process.exit(2);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`criu-doctor: ${(e as Error)?.message ?? String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

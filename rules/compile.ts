@@ -1,0 +1,184 @@
+// The rule compiler: failure articles in, a validated rule set out. Every way an article can be
+// wrong stops the build with the file, the field and the reason, because a rule that silently
+// fails to load is worse than no rule at all.
+import { parse as parseYaml } from "yaml";
+import { ZodError } from "zod";
+import { createDiagnoser, createMatcher } from "./engine.js";
+import { requiredLiterals } from "./literals.js";
+import { ARTICLE_ID, failureSchema, type FailureFrontmatter } from "./schema.js";
+import type { CompiledArticle, CompiledRule, RuleSet } from "./types.js";
+
+export interface ArticleSource {
+  /** Path shown in error messages, e.g. `content/failures/pid-mismatch.mdx`. */
+  path: string;
+  /** The whole file: frontmatter and MDX body. */
+  text: string;
+}
+
+export interface CompileOptions {
+  /** Absolute site URL (`https://example.org/criu-doctor`); article urls stay relative without it. */
+  siteUrl?: string;
+}
+
+/** One problem in one article: `file: field: reason`. */
+export class ArticleError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${field}: ${reason}`);
+    this.name = "ArticleError";
+  }
+}
+
+/** Thrown when any article is invalid; `errors` lists every problem found, not just the first. */
+export class CompileError extends Error {
+  constructor(readonly errors: ArticleError[]) {
+    super(`${errors.length} problem${errors.length === 1 ? "" : "s"} in the articles:\n` + errors.map((e) => "  " + e.message).join("\n"));
+    this.name = "CompileError";
+  }
+}
+
+const FRONTMATTER = /^---\r?\n([\s\S]*?)\r?\n---(?:\r?\n|$)/;
+
+/** The id of an article is its file name without the extension. */
+export function articleId(path: string): string {
+  return path.replace(/^.*\//, "").replace(/\.mdx?$/, "");
+}
+
+/** Splits a file into its YAML frontmatter (parsed, not yet validated) and its body. */
+export function readFrontmatter(src: ArticleSource): { data: unknown; body: string } {
+  const m = FRONTMATTER.exec(src.text);
+  if (!m) throw new ArticleError(src.path, "frontmatter", "the file must start with a --- YAML block ---");
+  try {
+    return { data: parseYaml(m[1]!, { prettyErrors: true }), body: src.text.slice(m[0].length) };
+  } catch (e) {
+    throw new ArticleError(src.path, "frontmatter", `invalid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
+function zodErrors(file: string, err: ZodError): ArticleError[] {
+  return err.issues.map((issue) => {
+    let field = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").replace(/^\./, "") || "frontmatter";
+    let reason = issue.message;
+    if (issue.code === "unrecognized_keys") {
+      const keys = issue.keys;
+      field = field === "frontmatter" ? keys.join(", ") : `${field}.${keys.join(", ")}`;
+      reason = `unknown field${keys.length > 1 ? "s" : ""}`;
+    } else if (issue.code === "invalid_type" && issue.received === "undefined") {
+      reason = "required field is missing";
+    }
+    return new ArticleError(file, field, reason);
+  });
+}
+
+function compileRules(id: string, fm: FailureFrontmatter): CompiledRule[] {
+  return fm.match.map((m) => {
+    const rule: CompiledRule = {
+      article: id,
+      pattern: m.pattern,
+      flags: m.flags,
+      role: m.role,
+      tag: m.tag,
+      priority: m.priority,
+      literals: requiredLiterals(m.pattern, m.flags === "i"),
+    };
+    if (m.source) rule.source = m.source;
+    if (m.near) rule.near = { pattern: m.near.pattern, within: m.near.within, direction: m.near.direction };
+    if (m.wrapper) rule.wrapper = m.wrapper;
+    return rule;
+  });
+}
+
+/** Checks that examples lead to the article and counterexamples do not, with its own rules only. */
+function checkExamples(file: string, article: CompiledArticle, rules: CompiledRule[], fm: FailureFrontmatter): ArticleError[] {
+  const errors: ArticleError[] = [];
+  const matcher = createMatcher({ schema: 1, articles: [article], rules });
+  const finds = (text: string) => createDiagnoser(matcher).push(text).end().findings.length > 0;
+  fm.examples.forEach((ex, i) => {
+    if (!finds(ex)) errors.push(new ArticleError(file, `examples[${i}]`, `no rule of this article matches: ${JSON.stringify(ex.slice(0, 120))}`));
+  });
+  fm.counterexamples.forEach((ex, i) => {
+    if (finds(ex)) errors.push(new ArticleError(file, `counterexamples[${i}]`, `a rule of this article matches it: ${JSON.stringify(ex.slice(0, 120))}`));
+  });
+  // A rule no example exercises is a rule nobody has seen work.
+  rules.forEach((r, i) => {
+    const one = createMatcher({ schema: 1, articles: [article], rules: [r] });
+    if (!fm.examples.some((ex) => createDiagnoser(one).push(ex).end().findings.length > 0)) {
+      errors.push(new ArticleError(file, `match[${i}]`, `no example matches this rule: add one`));
+    }
+  });
+  return errors;
+}
+
+export interface CompiledArticleWithBody extends CompiledArticle {
+  frontmatter: FailureFrontmatter;
+}
+
+/** Compiles every article; throws CompileError listing all problems when any article is invalid. */
+export function compileArticles(sources: readonly ArticleSource[], options: CompileOptions = {}): RuleSet {
+  const errors: ArticleError[] = [];
+  const articles: CompiledArticle[] = [];
+  const rules: CompiledRule[] = [];
+  const seenIds = new Map<string, string>();
+  const seenTitles = new Map<string, string>();
+  const related: [string, string, string[]][] = [];
+  const base = (options.siteUrl ?? "").replace(/\/+$/, "");
+
+  for (const src of [...sources].sort((a, b) => a.path.localeCompare(b.path))) {
+    const id = articleId(src.path);
+    if (!ARTICLE_ID.test(id)) {
+      errors.push(new ArticleError(src.path, "id", "the file name must be lowercase words joined by hyphens, e.g. pid-mismatch.mdx"));
+      continue;
+    }
+    if (seenIds.has(id)) {
+      errors.push(new ArticleError(src.path, "id", `duplicate id "${id}", also used by ${seenIds.get(id)}`));
+      continue;
+    }
+    seenIds.set(id, src.path);
+    let data: unknown;
+    try {
+      data = readFrontmatter(src).data;
+    } catch (e) {
+      errors.push(e as ArticleError);
+      continue;
+    }
+    const parsed = failureSchema.safeParse(data);
+    if (!parsed.success) {
+      errors.push(...zodErrors(src.path, parsed.error));
+      continue;
+    }
+    const fm = parsed.data;
+    const other = seenTitles.get(fm.title.toLowerCase());
+    if (other) errors.push(new ArticleError(src.path, "title", `same title as ${other}`));
+    seenTitles.set(fm.title.toLowerCase(), src.path);
+    const article: CompiledArticle = {
+      id,
+      title: fm.title,
+      summary: fm.summary,
+      url: `${base}/failures/${id}/`,
+      phase: fm.phase,
+      area: fm.area,
+      options: fm.options,
+      fixes: fm.fixes,
+    };
+    const own = compileRules(id, fm);
+    const problems = checkExamples(src.path, article, own, fm);
+    if (problems.length) {
+      errors.push(...problems);
+      continue;
+    }
+    related.push([src.path, id, fm.related]);
+    articles.push(article);
+    rules.push(...own);
+  }
+  for (const [path, id, rel] of related) {
+    rel.forEach((r, i) => {
+      if (r === id) errors.push(new ArticleError(path, `related[${i}]`, "an article cannot be related to itself"));
+      else if (!seenIds.has(r)) errors.push(new ArticleError(path, `related[${i}]`, `no article with id "${r}"`));
+    });
+  }
+  if (errors.length) throw new CompileError(errors);
+  return { schema: 1, articles, rules };
+}

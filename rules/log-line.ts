@@ -1,0 +1,97 @@
+// CRIU's log-line grammar: the level tag, the prefixes before it, and the summary lines that
+// only say "something failed earlier". Everything here is about how CRIU prints, not about
+// any one failure, which is why it lives in the engine rather than in an article.
+
+export type Level = "error" | "warn" | null;
+
+export interface ParsedLine {
+  /** `error` for `Error (file:line):`, `warn` for `Warn  (file:line):`, null when untagged. */
+  level: Level;
+  /** Source file in the tag without directories (`criu/mount.c` gives `mount.c`), or null. */
+  file: string | null;
+  /** The message: the text after the tag, or for untagged lines the text after the prefixes. */
+  body: string;
+  /** Offset of `body` inside the logical line, so spans can be reported against the line. */
+  bodyStart: number;
+}
+
+// `Error (criu/mount.c:1234): ` anywhere in the line: wrappers put their own prefixes before it
+// (runc's `123:`, logrus `msg="`, CI timestamps, `> ` quotes), and pie lines put `pie: 51: `.
+const TAG = /(Error|Warn)\s+\(([\w./+-]+):\d+\):[ \t]?/;
+// What may stand before an untagged message: quote marks, timestamps `(00.123456)`, pid columns.
+const UNTAGGED_PREFIX = /^[\s>#*`'"|]*(?:\(\s*\d+\.\d+\)\s*)?(?:\d+:\s+)?(?:pie:\s+(?:\d+:\s+)?)?/;
+
+export function parseLine(line: string): ParsedLine {
+  // Cheap test first: most lines of a -v4 log carry no tag.
+  if (line.includes("Error") || line.includes("Warn")) {
+    const m = TAG.exec(line);
+    if (m) {
+      const path = m[2]!;
+      const bodyStart = m.index + m[0].length;
+      return {
+        level: m[1] === "Error" ? "error" : "warn",
+        file: path.slice(path.lastIndexOf("/") + 1),
+        body: line.slice(bodyStart),
+        bodyStart,
+      };
+    }
+  }
+  const p = UNTAGGED_PREFIX.exec(line);
+  const bodyStart = p ? p[0].length : 0;
+  return { level: null, file: null, body: line.slice(bodyStart), bodyStart };
+}
+
+/**
+ * Lines CRIU prints after the real failure, while unwinding. They never name a failure, so they
+ * are neither findings on their own nor "unmatched" errors; an article may still use one as a
+ * symptom rule.
+ */
+export const SECONDARY_LINES: readonly RegExp[] = [
+  /\b(?:Pre-dumping|Dumping|Restoring|Lazy pages transfer) FAILED\./,
+  /^\s*(?:\d+\s+)?-?\d+ exited, status=-?\d+/,
+  /^\s*(?:\d+\s+)?-?\d+ killed by signal \d+/,
+  /\bUnlock network\b/,
+  /\bRestorer fail -?\d+/,
+  /Killing processes because of failure on restore/,
+  /The Network was unlocked so some data or a connection may have been lost/,
+  /Failed to switch restore stage/,
+  /Can't catch all tasks/,
+  /cgroupd: recv req error/,
+  /Dump files \(pid: -?\d+\) failed with/,
+  /Collect mappings \(pid: -?\d+\) failed with/,
+  /Can't remove the directory/,
+];
+
+export function isSecondary(body: string): boolean {
+  return SECONDARY_LINES.some((re) => re.test(body));
+}
+
+// The CRIU version as the log header states it: `Version: 3.19 (gitid v3.19)`, CRaC's `3.17.1-crac`.
+const VERSION = /^Version:\s+(\d+\.\d+(?:\.\d+)?(?:-[\w.]+)?)/;
+
+export function versionOf(body: string): string | null {
+  return body.startsWith("Version:") ? (VERSION.exec(body)?.[1] ?? null) : null;
+}
+
+/** Signals of which CRIU command produced a log: strong ones settle it, weak ones only hint. */
+const PHASE_STRONG: readonly [RegExp, "dump" | "pre-dump" | "restore" | "check"][] = [
+  [/Pre-dumping (?:FAILED|finished successfully)|Pre-dumping processes/, "pre-dump"],
+  [/Dumping (?:FAILED\.|finished successfully)|Dumping processes \(pid|\bcriu failed: type (?:DUMP|NOTIFY)\b.*dump\.log|CRIU checkpointing failed|Cannot checkpoint container|migration dump failed/, "dump"],
+  [/Restoring FAILED\.|Restore finished successfully|\bcriu failed: type (?:RESTORE|NOTIFY)\b.*restore\.log|CRIU restoring failed|migration restore failed|failed to restore container/, "restore"],
+  [/^Looks good\.|^Does not look good\.|Looks good but some kernel features are missing/, "check"],
+];
+const PHASE_WEAK: readonly [RegExp, "dump" | "restore"][] = [
+  [/^(?:cr-dump|parasite|parasite-syscall|infect|seize)\.c$/, "dump"],
+  [/^(?:cr-restore|restorer)\.c$/, "restore"],
+];
+
+export function strongPhaseOf(body: string): "dump" | "pre-dump" | "restore" | "check" | null {
+  for (const [re, phase] of PHASE_STRONG) if (re.test(body)) return phase;
+  return null;
+}
+
+export function weakPhaseOf(file: string | null): "dump" | "restore" | null {
+  if (!file) return null;
+  for (const [re, phase] of PHASE_WEAK) if (re.test(file)) return phase;
+  return null;
+}

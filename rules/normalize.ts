@@ -1,0 +1,52 @@
+// Turns one physical input line into the CRIU log lines it holds. People paste logs coloured by
+// a terminal, quoted in an e-mail or issue (`> `), or escaped inside a JSON string by logrus,
+// journald or a kubelet event (`msg="criu failed...\nlog file: ..."`); the rules should see the
+// plain CRIU line in every case. Line numbers stay those of the physical input.
+
+// CSI sequences (colours, cursor moves) and OSC sequences (terminal titles, hyperlinks).
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?/g;
+// Other C0 controls except tab; a NUL-ridden binary file becomes spaces, not a crash.
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
+const HAS_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+// A JSON or Go-quoted string's escapes.
+const JSON_ESCAPE = /\\(["\\/bfnrt]|u[0-9a-fA-F]{4})/g;
+
+/** Longest line kept whole; the rest of a longer line is not looked at (CRIU lines are short). */
+export const MAX_LINE = 16 * 1024;
+
+function unescapeJson(s: string): string {
+  return s.replace(JSON_ESCAPE, (_, c: string) => {
+    switch (c[0]) {
+      case "n":
+        return "\n";
+      case "t":
+        return "\t";
+      case "r":
+        return "";
+      case "b":
+      case "f":
+        return "";
+      case "u":
+        return String.fromCharCode(parseInt(c.slice(1), 16));
+      default:
+        return c;
+    }
+  });
+}
+
+/**
+ * The logical lines of one physical line. Usually exactly one: the line itself, with colour
+ * codes and control characters removed. A line carrying JSON-escaped newlines is split.
+ */
+export function logicalLines(physical: string): string[] {
+  let line = physical.length > MAX_LINE ? physical.slice(0, MAX_LINE) : physical;
+  if (line.includes("\x1b")) line = line.replace(ANSI, "");
+  if (HAS_CONTROL.test(line)) line = line.replace(CONTROL, " ");
+  // `\n` written as two characters: the line is an escaped string holding several log lines.
+  if (line.includes("\\n")) {
+    return unescapeJson(line)
+      .split("\n")
+      .map((l) => l.replace(CONTROL, " "));
+  }
+  return [line];
+}
