@@ -58,6 +58,14 @@ export function readFrontmatter(src: ArticleSource): { data: unknown; body: stri
   }
 }
 
+/** Reads and validates one article's frontmatter; throws CompileError with every schema problem. */
+export function readArticle(src: ArticleSource): { id: string; frontmatter: FailureFrontmatter; body: string } {
+  const { data, body } = readFrontmatter(src);
+  const parsed = failureSchema.safeParse(data);
+  if (!parsed.success) throw new CompileError(zodErrors(src.path, parsed.error));
+  return { id: articleId(src.path), frontmatter: parsed.data, body };
+}
+
 function zodErrors(file: string, err: ZodError): ArticleError[] {
   return err.issues.map((issue) => {
     let field = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").replace(/^\./, "") || "frontmatter";
@@ -137,19 +145,15 @@ export function compileArticles(sources: readonly ArticleSource[], options: Comp
       continue;
     }
     seenIds.set(id, src.path);
-    let data: unknown;
+    let fm: FailureFrontmatter;
     try {
-      data = readFrontmatter(src).data;
+      fm = readArticle(src).frontmatter;
     } catch (e) {
-      errors.push(e as ArticleError);
+      if (e instanceof ArticleError) errors.push(e);
+      else if (e instanceof CompileError) errors.push(...e.errors);
+      else throw e;
       continue;
     }
-    const parsed = failureSchema.safeParse(data);
-    if (!parsed.success) {
-      errors.push(...zodErrors(src.path, parsed.error));
-      continue;
-    }
-    const fm = parsed.data;
     const other = seenTitles.get(fm.title.toLowerCase());
     if (other) errors.push(new ArticleError(src.path, "title", `same title as ${other}`));
     seenTitles.set(fm.title.toLowerCase(), src.path);
