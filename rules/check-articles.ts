@@ -16,9 +16,10 @@ const root = resolve(import.meta.dirname, "..");
 export function checkArticles(all: ArticleSource[], only?: Set<string>): string[] {
   const problems: string[] = [];
   const good: ArticleSource[] = [];
+  const knownIds = new Set(all.map((s) => articleId(s.path)));
   for (const src of all) {
     try {
-      compileArticles([src]);
+      compileArticles([src], { knownIds });
       good.push(src);
     } catch (e) {
       if (!(e instanceof CompileError)) throw e;

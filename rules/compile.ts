@@ -18,6 +18,8 @@ export interface ArticleSource {
 export interface CompileOptions {
   /** Absolute site URL (`https://example.org/criu-doctor`); article urls stay relative without it. */
   siteUrl?: string;
+  /** Ids of articles compiled elsewhere that `related` may also name (for checking one file alone). */
+  knownIds?: ReadonlySet<string>;
 }
 
 /** One problem in one article: `file: field: reason`. */
@@ -180,7 +182,7 @@ export function compileArticles(sources: readonly ArticleSource[], options: Comp
   for (const [path, id, rel] of related) {
     rel.forEach((r, i) => {
       if (r === id) errors.push(new ArticleError(path, `related[${i}]`, "an article cannot be related to itself"));
-      else if (!seenIds.has(r)) errors.push(new ArticleError(path, `related[${i}]`, `no article with id "${r}"`));
+      else if (!seenIds.has(r) && !options.knownIds?.has(r)) errors.push(new ArticleError(path, `related[${i}]`, `no article with id "${r}"`));
     });
   }
   if (errors.length) throw new CompileError(errors);

@@ -42,8 +42,9 @@ export function logicalLines(physical: string): string[] {
   let line = physical.length > MAX_LINE ? physical.slice(0, MAX_LINE) : physical;
   if (line.includes("\x1b")) line = line.replace(ANSI, "");
   if (HAS_CONTROL.test(line)) line = line.replace(CONTROL, " ");
-  // `\n` written as two characters: the line is an escaped string holding several log lines.
-  if (line.includes("\\n")) {
+  // `\n` or `\"` written as two characters: the line is an escaped string (logrus `msg="..."`,
+  // JSON) holding one or several log lines.
+  if (line.includes("\\n") || line.includes('\\"')) {
     return unescapeJson(line)
       .split("\n")
       .map((l) => l.replace(CONTROL, " "));
