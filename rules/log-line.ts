@@ -75,10 +75,13 @@ export function versionOf(body: string): string | null {
 
 /** Signals of which CRIU command produced a log: strong ones settle it, weak ones only hint. */
 const PHASE_STRONG: readonly [RegExp, "dump" | "pre-dump" | "restore" | "check"][] = [
-  [/Pre-dumping (?:FAILED|finished successfully)|Pre-dumping processes/, "pre-dump"],
-  [/Dumping (?:FAILED\.|finished successfully)|Dumping processes \(pid|\bcriu failed: type (?:DUMP|NOTIFY)\b.*dump\.log|CRIU checkpointing failed|Cannot checkpoint container|migration dump failed/, "dump"],
-  [/Restoring FAILED\.|Restore finished successfully|\bcriu failed: type (?:RESTORE|NOTIFY)\b.*restore\.log|CRIU restoring failed|migration restore failed|failed to restore container/, "restore"],
+  [/Pre-dumping (?:FAILED|finished successfully)|Pre-dumping processes|\bpre-dump\b/, "pre-dump"],
+  [/Dumping (?:FAILED\.|finished successfully)|Dumping processes \(pid|CRIU checkpointing failed|Cannot checkpoint container|migration dump failed|checkpointing of \S+ failed/, "dump"],
+  [/Restoring FAILED\.|Restore finished successfully|CRIU restoring failed|Cannot restore container|migration restore failed|failed to restore container/, "restore"],
   [/^Looks good\.|^Does not look good\.|Looks good but some kernel features are missing/, "check"],
+  // The command or the log file a wrapper names.
+  [/\b(?:runc|crun|container|ctr \w+) checkpoint\b|checkpoint create\b|\b(?:criu-)?dump4?\.log\b/, "dump"],
+  [/\b(?:runc|crun|container) restore\b|start --checkpoint\b|\b(?:criu-)?restore\.log\b/, "restore"],
 ];
 const PHASE_WEAK: readonly [RegExp, "dump" | "restore"][] = [
   [/^(?:cr-dump|parasite|parasite-syscall|infect|seize)\.c$/, "dump"],

@@ -1,0 +1,151 @@
+// The engine on logs the project wrote itself (test/fixtures/logs/*.log), each beside the result
+// it must give (<name>.expected.json), and on the input shapes people paste.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createDiagnoser, createMatcher } from "../rules/engine.js";
+import { ruleset } from "../rules/generated/ruleset.js";
+import { diagnose } from "../rules/index.js";
+import type { Diagnosis } from "../rules/types.js";
+
+const dir = join(import.meta.dirname, "fixtures", "logs");
+
+interface Expected {
+  /** Article id of the first finding, or null for a log that must produce no finding. */
+  first: string | null;
+  line?: number;
+  captures?: Record<string, string>;
+  version?: string | null;
+  phase?: string | null;
+  wrapper?: string | null;
+  logPath?: string;
+  /** Articles that must appear among the later findings. */
+  also?: string[];
+  /** Articles that must not appear at all. */
+  never?: string[];
+}
+
+const fixtures = readdirSync(dir)
+  .filter((f) => f.endsWith(".log"))
+  .map((f) => f.replace(/\.log$/, ""));
+
+describe("fixture logs", () => {
+  it("has fixtures", () => expect(fixtures.length).toBeGreaterThanOrEqual(5));
+
+  for (const name of fixtures) {
+    it(name, () => {
+      const text = readFileSync(join(dir, `${name}.log`), "utf8");
+      const want = JSON.parse(readFileSync(join(dir, `${name}.expected.json`), "utf8")) as Expected;
+      const got = diagnose(text);
+      if (want.first === null) {
+        expect(got.findings).toEqual([]);
+      } else {
+        expect(got.findings[0]?.id).toBe(want.first);
+        expect(got.findings[0]?.rank).toBe(1);
+        if (want.line !== undefined) expect(got.findings[0]?.line).toBe(want.line);
+        if (want.captures) expect(got.findings[0]?.captures).toMatchObject(want.captures);
+      }
+      if (want.version !== undefined) expect(got.criu?.version ?? null).toBe(want.version);
+      if (want.phase !== undefined) expect(got.criu?.phase ?? null).toBe(want.phase);
+      if (want.wrapper !== undefined) expect(got.wrapper?.tool ?? null).toBe(want.wrapper);
+      if (want.logPath !== undefined) expect(got.wrapper?.logPath).toBe(want.logPath);
+      for (const id of want.also ?? []) expect(got.findings.map((f) => f.id)).toContain(id);
+      for (const id of want.never ?? []) expect(got.findings.map((f) => f.id)).not.toContain(id);
+      // The line number points at the text reported for it.
+      const lines = text.split(/\r\n|\r|\n/);
+      for (const f of got.findings) expect(lines[f.line - 1]).toContain(f.text.slice(f.span[0], f.span[1]));
+    });
+  }
+});
+
+const PID = "(00.021345)  16817: Error (criu/cr-restore.c:1539): Pid 17550 do not match expected 16817";
+
+describe("result contract", () => {
+  it("is null-filled for an empty log", () => {
+    expect(diagnose("")).toEqual({ criu: null, wrapper: null, findings: [], unmatched: [] });
+  });
+
+  it("reports 1-based line numbers, captures, the matched span and the rank", () => {
+    const d = diagnose(`(00.000001) Version: 3.19 (gitid v3.19)\n(00.001000) Restoring processes\n${PID}\n`);
+    expect(d.findings).toHaveLength(1);
+    const f = d.findings[0]!;
+    expect(f).toMatchObject({ id: "pid-mismatch", line: 3, role: "cause", rank: 1, url: "/failures/pid-mismatch/", count: 1 });
+    expect(f.captures).toEqual({ got: "17550", expected: "16817" });
+    expect(f.text.slice(f.span[0], f.span[1])).toBe("Pid 17550 do not match expected 16817");
+    expect(d.criu).toEqual({ version: "3.19", phase: "restore" });
+  });
+
+  it("lists Error lines no article explains, once per message, but not the unwinding lines", () => {
+    const d = diagnose(
+      [
+        "(00.1) Error (criu/foo.c:12): Something unheard of 42",
+        "(00.2) Error (criu/foo.c:12): Something unheard of 43",
+        "(00.3) Warn  (criu/foo.c:20): a warning is not listed",
+        "(00.4) Error (criu/cr-dump.c:2128): Dumping FAILED.",
+      ].join("\n"),
+    );
+    expect(d.findings).toEqual([]);
+    expect(d.unmatched).toEqual([{ line: 1, text: "(00.1) Error (criu/foo.c:12): Something unheard of 42" }]);
+  });
+
+  it("never ranks a wrapper line above CRIU's own cause", () => {
+    const d = diagnose(`ERRO[0000] criu failed: type NOTIFY errno 0\n${PID}\n`);
+    expect(d.findings.map((f) => f.id)).toEqual(["pid-mismatch", "runc-criu-failed"]);
+    expect(d.findings[0]!.line).toBe(2);
+    expect(d.wrapper?.tool).toBe("runc");
+  });
+
+  it("honours maxFindings and phases", () => {
+    const log = `ERRO[0000] criu failed: type NOTIFY errno 0\n${PID}\n`;
+    expect(diagnose(log, { maxFindings: 1 }).findings).toHaveLength(1);
+    expect(diagnose(log, { phases: ["check"] }).findings.map((f) => f.id)).not.toContain("pid-mismatch");
+  });
+});
+
+describe("input shapes", () => {
+  const variants: [string, string][] = [
+    ["plain", PID],
+    ["CRLF", `x\r\n${PID}\r\n`],
+    ["CR only", `x\r${PID}\r`],
+    ["UTF-8 BOM", `\ufeff${PID}`],
+    ["ANSI colours", `\x1b[31m${PID.replace("Error", "Error\x1b[0m")}`],
+    ["quoted with > ", `> ${PID}`],
+    ["JSON-escaped", JSON.stringify({ msg: `restore failed\n${PID}\n` })],
+    ["logrus msg", `time="2025-01-01T00:00:00Z" level=warning msg="${PID.replace(/"/g, '\\"')}"`],
+    ["runc numbered quote", `372:${PID}`],
+    ["no timestamp", "Error (cr-restore.c:1539): Pid 17550 do not match expected 16817"],
+  ];
+  for (const [name, text] of variants) {
+    it(`finds the cause in a ${name} log`, () => {
+      expect(diagnose(text).findings[0]?.id).toBe("pid-mismatch");
+    });
+  }
+
+  it("gives the same result whatever the chunking", () => {
+    const text = readFileSync(join(dir, "restore-pid-taken.log"), "utf8").replace(/\n/g, "\r\n");
+    const whole = diagnose(text);
+    const matcher = createMatcher(ruleset);
+    for (const size of [1, 2, 3, 7, 64, 1000]) {
+      const d = createDiagnoser(matcher);
+      for (let i = 0; i < text.length; i += size) d.push(text.slice(i, i + size));
+      expect(d.end()).toEqual(whole);
+    }
+  });
+
+  it("survives binary junk, NULs and a huge single line", () => {
+    const junk = Array.from({ length: 5000 }, (_, i) => String.fromCharCode((i * 7919) % 256)).join("");
+    expect(() => diagnose(junk + "\0\0\0" + PID)).not.toThrow();
+    const long = "x".repeat(5_000_000) + "\n" + PID;
+    const d = diagnose(long);
+    expect(d.findings[0]?.line).toBe(2);
+  });
+});
+
+describe("fast and plain engines agree", () => {
+  it("on every fixture and every article example", () => {
+    const matcher = createMatcher(ruleset);
+    const texts = fixtures.map((n) => readFileSync(join(dir, `${n}.log`), "utf8"));
+    const run = (t: string, plain: boolean): Diagnosis => createDiagnoser(matcher, { plain }).push(t).end();
+    for (const t of texts) expect(run(t, false)).toEqual(run(t, true));
+  });
+});
