@@ -224,23 +224,22 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       if (physical === 0 && logical === 0 && text.charCodeAt(0) === 0xfeff) start = 1;
       const len = text.length;
       let i = start;
-      while (i < len) {
-        const nl = text.indexOf("\n", i);
-        const cr = text.indexOf("\r", i);
-        let end: number;
-        if (nl < 0 && cr < 0) break;
-        if (cr >= 0 && (nl < 0 || cr < nl)) end = cr;
-        else end = nl;
+      // Next \n and next \r are searched once each and reused until passed: searching for a
+      // character that never occurs must not rescan the rest of the chunk for every line.
+      let nl = text.indexOf("\n", i);
+      let cr = text.indexOf("\r", i);
+      while (nl >= 0 || cr >= 0) {
+        const end = cr >= 0 && (nl < 0 || cr < nl) ? cr : nl;
         onPhysical(text.slice(start, end));
-        if (text[end] === "\r") {
-          if (end + 1 < len) {
-            i = text[end + 1] === "\n" ? end + 2 : end + 1;
-          } else {
+        if (end === cr) {
+          if (end + 1 >= len) {
             carryCR = true;
             i = end + 1;
-          }
+          } else i = text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
         } else i = end + 1;
         start = i;
+        if (nl >= 0 && nl < i) nl = text.indexOf("\n", i);
+        if (cr >= 0 && cr < i) cr = text.indexOf("\r", i);
       }
       carry = text.slice(start);
       // Guard against a single gigantic line: keep only what the matcher will look at.
