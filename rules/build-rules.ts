@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CompileError, compileArticles, type ArticleSource } from "./compile.js";
+import { CompileError, articleId, compileArticles, type ArticleSource } from "./compile.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -15,10 +15,25 @@ export function loadArticles(dir = join(root, "content", "failures")): ArticleSo
 }
 
 function main() {
-  const sources = loadArticles();
+  let sources = loadArticles();
+  // --skip-invalid (development only): leave out articles that fail on their own, with a warning.
+  if (process.argv.includes("--skip-invalid")) {
+    sources = sources.filter((s) => {
+      try {
+        compileArticles([s], { knownIds: new Set(loadArticles().map((x) => articleId(x.path))) });
+        return true;
+      } catch (e) {
+        if (!(e instanceof CompileError)) throw e;
+        console.warn(`skipped ${s.path}: ${e.errors[0]?.message}`);
+        return false;
+      }
+    });
+  }
   let ruleset;
   try {
-    ruleset = compileArticles(sources, { siteUrl: process.env.CRIU_DOCTOR_SITE_URL });
+    const lenient = process.argv.includes("--skip-invalid");
+    const knownIds = lenient ? new Set(loadArticles().map((s) => articleId(s.path))) : undefined;
+    ruleset = compileArticles(sources, { siteUrl: process.env.CRIU_DOCTOR_SITE_URL, knownIds });
   } catch (e) {
     if (e instanceof CompileError) {
       console.error(e.message);

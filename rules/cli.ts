@@ -64,18 +64,19 @@ function expand(input: string): string[] {
     .flatMap((name) => expand(join(input, name)));
 }
 
-/** Streams one input through the engine; decodes UTF-8, or UTF-16 when a BOM says so. */
+/** Streams one input through the engine: raw UTF-8 bytes, or decoded text when a BOM says UTF-16. */
 async function diagnoseStream(stream: Readable): Promise<Diagnosis> {
   const diagnoser = createDiagnoser();
-  let decoder: TextDecoder | null = null;
+  let utf16: TextDecoder | null | undefined;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (!decoder) {
-      const utf16 = chunk[0] === 0xff && chunk[1] === 0xfe ? "utf-16le" : chunk[0] === 0xfe && chunk[1] === 0xff ? "utf-16be" : null;
-      decoder = new TextDecoder(utf16 ?? "utf-8");
+    if (utf16 === undefined) {
+      const bom = chunk[0] === 0xff && chunk[1] === 0xfe ? "utf-16le" : chunk[0] === 0xfe && chunk[1] === 0xff ? "utf-16be" : null;
+      utf16 = bom ? new TextDecoder(bom) : null;
     }
-    diagnoser.push(decoder.decode(chunk, { stream: true }));
+    if (utf16) diagnoser.push(utf16.decode(chunk, { stream: true }));
+    else diagnoser.pushBytes(chunk);
   }
-  if (decoder) diagnoser.push(decoder.decode());
+  if (utf16) diagnoser.push(utf16.decode());
   return diagnoser.end();
 }
 

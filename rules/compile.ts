@@ -101,6 +101,20 @@ function compileRules(id: string, fm: FailureFrontmatter): CompiledRule[] {
   });
 }
 
+/** The matcher skips lines by literal: a rule that can match untagged lines must name one. */
+function checkLiterals(file: string, rules: CompiledRule[]): ArticleError[] {
+  const errors: ArticleError[] = [];
+  rules.forEach((r, i) => {
+    if (!r.literals.length && r.tag !== "error" && r.tag !== "warn" && r.tag !== "tagged") {
+      errors.push(new ArticleError(file, `match[${i}].pattern`, "no literal text of 3+ characters that every match must contain: add one, or restrict the rule with tag: error, warn or tagged"));
+    }
+    if (r.near && !requiredLiterals(r.near.pattern, r.flags === "i").length) {
+      errors.push(new ArticleError(file, `match[${i}].near.pattern`, "no literal text of 3+ characters that every match must contain"));
+    }
+  });
+  return errors;
+}
+
 /** Checks that examples lead to the article and counterexamples do not, with its own rules only. */
 function checkExamples(file: string, article: CompiledArticle, rules: CompiledRule[], fm: FailureFrontmatter): ArticleError[] {
   const errors: ArticleError[] = [];
@@ -170,7 +184,7 @@ export function compileArticles(sources: readonly ArticleSource[], options: Comp
       fixes: fm.fixes,
     };
     const own = compileRules(id, fm);
-    const problems = checkExamples(src.path, article, own, fm);
+    const problems = [...checkLiterals(src.path, own), ...checkExamples(src.path, article, own, fm)];
     if (problems.length) {
       errors.push(...problems);
       continue;

@@ -1,9 +1,11 @@
 // The matcher: feeds a log through the compiled rules and returns the diagnosis contract.
 // No I/O and no dependencies, so the same code runs in Node (CLI, npm module) and in the
 // browser's Web Worker (checker). Input can arrive in chunks of any size (see createDiagnoser).
-import { isSecondary, parseLine, strongPhaseOf, versionOf, weakPhaseOf, type ParsedLine } from "./log-line.js";
+import { requiredLiterals } from "./literals.js";
+import { SIGNAL_SOURCES, isSecondary, parseLine, strongPhaseOf, versionOf, weakPhaseOf, type ParsedLine } from "./log-line.js";
 import { logicalLines } from "./normalize.js";
 import { buildPrefilter, type Prefilter } from "./prefilter.js";
+import { Scanner } from "./scanner.js";
 import type { CompiledRule, DiagnoseOptions, Diagnosis, Finding, Phase, RuleSet, UnmatchedLine, Wrapper } from "./types.js";
 
 /** A rule with its regexes built once. */
@@ -40,7 +42,40 @@ export interface Matcher {
   /** The distinct near-conditions, each with a slot in the per-log "last seen" table. */
   nearSlots: { re: RegExp }[];
   prefilter: Prefilter;
+  /** Finds the lines that can matter in bulk input; null when some rule has no literal to look for. */
+  scanner: Scanner | null;
   articles: Map<string, RuleSet["articles"][number]>;
+}
+
+/**
+ * Literals of which every line that can change a diagnosis contains one: the rules' own literals,
+ * their near-conditions', the level tags (unmatched Error lines, weak phase signals), version and
+ * phase signals, and the characters that make normalisation change a line (escape, backslash and
+ * control characters). Null when a rule for untagged lines or a near-condition has no literal
+ * (the compiler refuses such rules), which disables bulk scanning.
+ */
+function triggerLiterals(ruleset: RuleSet): string[] | null {
+  const out = ["Error", "Warn", "\x1b", "\\", "\x7f"];
+  for (let c = 0; c < 32; c++) if (c !== 9 && c !== 10 && c !== 13) out.push(String.fromCharCode(c));
+  for (const r of ruleset.rules) {
+    // A rule for tagged lines is covered by the tag words; any other rule needs its own literal.
+    if (r.tag !== "error" && r.tag !== "warn" && r.tag !== "tagged") {
+      // The scanner matches exactly; a case-insensitive rule would need every case variant.
+      if (!r.literals.length || r.flags === "i") return null;
+      out.push(...r.literals);
+    }
+    if (r.near) {
+      const lits = requiredLiterals(r.near.pattern, r.flags === "i");
+      if (!lits.length || r.flags === "i") return null;
+      out.push(...lits);
+    }
+  }
+  for (const source of SIGNAL_SOURCES) {
+    const lits = requiredLiterals(source);
+    if (!lits.length) return null;
+    out.push(...lits);
+  }
+  return out;
 }
 
 export function createMatcher(ruleset: RuleSet): Matcher {
@@ -60,6 +95,10 @@ export function createMatcher(ruleset: RuleSet): Matcher {
     rules,
     nearSlots,
     prefilter: buildPrefilter(ruleset.rules),
+    scanner: (() => {
+      const lits = triggerLiterals(ruleset);
+      return lits ? new Scanner(lits) : null;
+    })(),
     articles: new Map(ruleset.articles.map((a) => [a.id, a])),
   };
 }
@@ -89,6 +128,8 @@ function better(a: Candidate, b: Candidate): boolean {
 export interface Diagnoser {
   /** Feed more text; chunks may split lines anywhere. */
   push(chunk: string): Diagnoser;
+  /** Feed raw UTF-8 bytes (a file read in chunks); faster than decoding first. Don't mix with push(). */
+  pushBytes(chunk: Uint8Array): Diagnoser;
   /** Finish and return the diagnosis. */
   end(): Diagnosis;
 }
@@ -138,6 +179,12 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     if (w && c.captures.logPath && !wrapper!.logPath) wrapper!.logPath = c.captures.logPath;
   }
 
+  /** A line listed as unmatched turned out to be explained by a later near-condition. */
+  function explained(lineNo: number) {
+    const i = unmatched.findIndex((u) => u.line === lineNo);
+    if (i >= 0) unmatched.splice(i, 1);
+  }
+
   function candidatesOf(text: string, lineNo: number, parsed: ParsedLine): Candidate[] {
     const idx = options.plain ? null : matcher.prefilter.candidates(text);
     const found: Candidate[] = [];
@@ -179,6 +226,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
           if (index > p.until) return false;
           if (any && lastSeen[p.candidate.live.near!.slot] === index) {
             record(p.candidate);
+            explained(p.candidate.line);
             return false;
           }
           return true;
@@ -186,20 +234,19 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       }
     }
 
-    let candidates = candidatesOf(text, lineNo, parsed);
-    // On one line, only the highest-priority causes speak: a specific rule overrides a generic one.
-    if (candidates.length > 1) {
-      const top = Math.max(...candidates.filter((c) => c.live.rule.role === "cause").map((c) => c.live.rule.priority));
-      candidates = candidates.filter((c) => c.live.rule.role === "symptom" || c.live.rule.priority === top);
-    }
-    for (const c of candidates) {
+    // Candidates that hold now, and those whose near-condition later lines may still satisfy.
+    const now: Candidate[] = [];
+    for (const c of candidatesOf(text, lineNo, parsed)) {
       const near = c.live.near;
-      if (!near) record(c);
-      else if (near.before && index - lastSeen[near.slot]! <= near.within) record(c);
+      if (!near || (near.before && index - lastSeen[near.slot]! <= near.within)) now.push(c);
       else if (near.after) pending.push({ candidate: c, until: index + near.within });
     }
+    // On one line, only the highest-priority causes speak: a specific rule overrides a generic one.
+    let top = -Infinity;
+    for (const c of now) if (c.live.rule.role === "cause" && c.live.rule.priority > top) top = c.live.rule.priority;
+    for (const c of now) if (c.live.rule.role === "symptom" || c.live.rule.priority === top) record(c);
 
-    if (candidates.length === 0 && parsed.level === "error" && unmatched.length < maxUnmatched && !isSecondary(parsed.body)) {
+    if (now.length === 0 && parsed.level === "error" && unmatched.length < maxUnmatched && !isSecondary(parsed.body)) {
       // One entry per distinct message: numbers, addresses and paths vary between repeats.
       const key = parsed.body.replace(/0x[0-9a-f]+|\d+/gi, "#");
       if (!unmatchedSeen.has(key)) {
@@ -214,6 +261,57 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     for (const l of logicalLines(line)) onLogical(l, physical);
   }
 
+  /** Counts lines that hold no trigger literal: they cannot change the diagnosis. */
+  function skipLines(n: number) {
+    physical += n;
+    logical += n;
+  }
+
+  /** Splits `text[start..]` into lines one by one; returns where the incomplete last line starts. */
+  function splitLines(text: string, start: number): number {
+    const len = text.length;
+    let i = start;
+    // Next \n and next \r are searched once each and reused until passed: searching for a
+    // character that never occurs must not rescan the rest of the chunk for every line.
+    let nl = text.indexOf("\n", i);
+    let cr = text.indexOf("\r", i);
+    while (nl >= 0 || cr >= 0) {
+      const end = cr >= 0 && (nl < 0 || cr < nl) ? cr : nl;
+      onPhysical(text.slice(start, end));
+      if (end === cr) {
+        if (end + 1 >= len) {
+          carryCR = true;
+          i = end + 1;
+        } else i = text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+      } else i = end + 1;
+      start = i;
+      if (nl >= 0 && nl < i) nl = text.indexOf("\n", i);
+      if (cr >= 0 && cr < i) cr = text.indexOf("\r", i);
+    }
+    return start;
+  }
+
+  /** The bulk path: only lines holding a trigger literal are split out and looked at. */
+  function scanLines(text: string, start: number, scanner: Scanner): number {
+    const len = text.length;
+    let pos = start;
+    for (;;) {
+      const hit = scanner.scanText(text, pos, len);
+      skipLines(scanner.lines);
+      if (hit < 0) return scanner.lineStart;
+      const end = text.indexOf("\n", hit);
+      if (end < 0) return scanner.lineStart;
+      onPhysical(text.slice(scanner.lineStart, end));
+      pos = end + 1;
+    }
+  }
+
+  const scanner = options.plain ? null : matcher.scanner;
+  let bytesCarry: Uint8Array | null = null;
+  let decoder: TextDecoder | null = null; // set once bytes input met a \r: decode from then on
+  const utf8 = new TextDecoder();
+  const MAX_CARRY = 1 << 20;
+
   const diagnoser: Diagnoser = {
     push(chunk: string) {
       if (!chunk) return diagnoser;
@@ -222,31 +320,56 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       carryCR = false;
       let start = 0;
       if (physical === 0 && logical === 0 && text.charCodeAt(0) === 0xfeff) start = 1;
-      const len = text.length;
-      let i = start;
-      // Next \n and next \r are searched once each and reused until passed: searching for a
-      // character that never occurs must not rescan the rest of the chunk for every line.
-      let nl = text.indexOf("\n", i);
-      let cr = text.indexOf("\r", i);
-      while (nl >= 0 || cr >= 0) {
-        const end = cr >= 0 && (nl < 0 || cr < nl) ? cr : nl;
-        onPhysical(text.slice(start, end));
-        if (end === cr) {
-          if (end + 1 >= len) {
-            carryCR = true;
-            i = end + 1;
-          } else i = text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
-        } else i = end + 1;
-        start = i;
-        if (nl >= 0 && nl < i) nl = text.indexOf("\n", i);
-        if (cr >= 0 && cr < i) cr = text.indexOf("\r", i);
-      }
-      carry = text.slice(start);
+      // Lone \r line ends need the line-by-line splitter; \n-only text can be scanned in bulk.
+      const rest = scanner && !text.includes("\r") ? scanLines(text, start, scanner) : splitLines(text, start);
+      carry = text.slice(rest);
       // Guard against a single gigantic line: keep only what the matcher will look at.
-      if (carry.length > 1 << 20) carry = carry.slice(0, 1 << 20);
+      if (carry.length > MAX_CARRY) carry = carry.slice(0, MAX_CARRY);
+      return diagnoser;
+    },
+    pushBytes(chunk: Uint8Array) {
+      if (!chunk.length) return diagnoser;
+      if (decoder) return diagnoser.push(decoder.decode(chunk, { stream: true }));
+      let buf = chunk;
+      if (bytesCarry?.length) {
+        buf = new Uint8Array(bytesCarry.length + chunk.length);
+        buf.set(bytesCarry);
+        buf.set(chunk, bytesCarry.length);
+      }
+      bytesCarry = null;
+      let start = 0;
+      if (physical === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+      if (!scanner || buf.includes(13)) {
+        // Hand over to the text path for good; the decoder keeps split multi-byte characters.
+        decoder = new TextDecoder();
+        return diagnoser.push(decoder.decode(buf.subarray(start), { stream: true }));
+      }
+      const len = buf.length;
+      let pos = start;
+      for (;;) {
+        const hit = scanner.scanBytes(buf, pos, len);
+        skipLines(scanner.lines);
+        if (hit < 0) {
+          pos = scanner.lineStart;
+          break;
+        }
+        const end = buf.indexOf(10, hit);
+        if (end < 0) {
+          pos = scanner.lineStart;
+          break;
+        }
+        onPhysical(utf8.decode(buf.subarray(scanner.lineStart, end)));
+        pos = end + 1;
+      }
+      if (pos < len) bytesCarry = buf.slice(pos, Math.min(len, pos + 4 * MAX_CARRY));
       return diagnoser;
     },
     end(): Diagnosis {
+      if (decoder) diagnoser.push(decoder.decode());
+      if (bytesCarry?.length) {
+        onPhysical(utf8.decode(bytesCarry));
+        bytesCarry = null;
+      }
       if (carry.length) {
         onPhysical(carry);
         carry = "";

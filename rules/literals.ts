@@ -11,9 +11,9 @@ export function requiredLiterals(source: string, caseInsensitive = false): strin
   if (!branches) return [];
   const out: string[] = [];
   for (const branch of branches) {
-    const best = longestRun(branch);
-    if (!best || best.length < MIN_LITERAL) return [];
-    out.push(caseInsensitive ? best.toLowerCase() : best);
+    const lits = branchLiterals(branch);
+    if (!lits) return [];
+    out.push(...lits.map((l) => (caseInsensitive ? l.toLowerCase() : l)));
   }
   return [...new Set(out)];
 }
@@ -50,8 +50,23 @@ function splitTopLevel(source: string): string[] | null {
 // Escapes that stand for one fixed character.
 const ESCAPED_LITERAL: Record<string, string> = { t: "\t", "/": "/", "-": "-" };
 
+/**
+ * Literals for a branch (no top-level `|`): its longest required run of characters, or, when that
+ * is too short, the alternatives of a required group such as `(?:Can't read|Failed to read) x`.
+ */
+function branchLiterals(branch: string): string[] | null {
+  let groupSet: string[] | null = null;
+  const best = longestRun(branch, (set) => {
+    if (!groupSet || Math.min(...set.map((l) => l.length)) > Math.min(...groupSet.map((l) => l.length))) groupSet = set;
+  });
+  // Prefer whichever is more selective: the single run, or the group's alternatives.
+  const set = groupSet as string[] | null;
+  if (best && best.length >= MIN_LITERAL && (!set || best.length >= Math.min(...set.map((l) => l.length)))) return [best];
+  return set;
+}
+
 /** The longest run of characters every match of a branch (no top-level `|`) must contain in order. */
-function longestRun(branch: string): string | null {
+function longestRun(branch: string, onGroupSet?: (set: string[]) => void): string | null {
   let best = "";
   let run = "";
   const flush = () => {
@@ -81,6 +96,23 @@ function longestRun(branch: string): string | null {
     } else if (c === "(") {
       end = groupEnd(branch, i);
       if (end < 0) return null;
+      // A plain, capturing or named group without alternation must match its content: the longest
+      // run inside it is required too (unless the group is optional, checked below).
+      const inner = /^\((?:\?:|\?<[A-Za-z_]\w*>)?/.exec(branch.slice(i))![0];
+      const lookaround = /^\(\?(?:[=!]|<[=!])/.test(branch.slice(i));
+      const body = branch.slice(i + inner.length, end);
+      const q = branch[end + 1];
+      const optional = q === "?" || q === "*" || (q === "{" && /^\{0[,}]/.test(branch.slice(end + 1)));
+      if (!lookaround && !optional) {
+        if (splitTopLevel(body)?.length === 1) {
+          const innerBest = longestRun(body, onGroupSet);
+          flush();
+          if (innerBest && innerBest.length > best.length) best = innerBest;
+        } else if (onGroupSet) {
+          const set = requiredLiterals(body);
+          if (set.length) onGroupSet(set);
+        }
+      }
     } else if (c === "^" || c === "$") {
       i = end;
       continue;

@@ -74,19 +74,24 @@ export function versionOf(body: string): string | null {
 }
 
 /** Signals of which CRIU command produced a log: strong ones settle it, weak ones only hint. */
+// Each alternative carries a long literal of its own, so that the bulk scanner (scanner.ts) can
+// look for them without stopping on every "Dumping ..." debug line.
 const PHASE_STRONG: readonly [RegExp, "dump" | "pre-dump" | "restore" | "check"][] = [
-  [/Pre-dumping (?:FAILED|finished successfully)|Pre-dumping processes|\bpre-dump\b/, "pre-dump"],
-  [/Dumping (?:FAILED\.|finished successfully)|Dumping processes \(pid|CRIU checkpointing failed|Cannot checkpoint container|migration dump failed|checkpointing of \S+ failed/, "dump"],
+  [/Pre-dumping FAILED|Pre-dumping finished successfully|Pre-dumping processes|\bpre-dump\b/, "pre-dump"],
+  [/Dumping FAILED\.|Dumping finished successfully|Dumping processes \(pid|CRIU checkpointing failed|Cannot checkpoint container|migration dump failed|checkpointing of \S+ failed/, "dump"],
   [/Restoring FAILED\.|Restore finished successfully|CRIU restoring failed|Cannot restore container|migration restore failed|failed to restore container/, "restore"],
   [/^Looks good\.|^Does not look good\.|Looks good but some kernel features are missing/, "check"],
   // The command or the log file a wrapper names.
-  [/\b(?:runc|crun|container|ctr \w+) checkpoint\b|checkpoint create\b|\b(?:criu-)?dump4?\.log\b/, "dump"],
-  [/\b(?:runc|crun|container) restore\b|start --checkpoint\b|\b(?:criu-)?restore\.log\b/, "restore"],
+  [/\brunc checkpoint\b|\bcrun checkpoint\b|\bcontainer checkpoint\b|\bctr (?:task|container|t|c) checkpoint\b|checkpoint create\b|\bdump\.log\b|\bdump4\.log\b/, "dump"],
+  [/\brunc restore\b|\bcrun restore\b|\bcontainer restore\b|start --checkpoint\b|\brestore\.log\b/, "restore"],
 ];
 const PHASE_WEAK: readonly [RegExp, "dump" | "restore"][] = [
   [/^(?:cr-dump|parasite|parasite-syscall|infect|seize)\.c$/, "dump"],
   [/^(?:cr-restore|restorer)\.c$/, "restore"],
 ];
+
+/** Every regex whose match on a line changes the detected phase or version (for the scanner). */
+export const SIGNAL_SOURCES: readonly string[] = [...PHASE_STRONG.map(([re]) => re.source), "^Version:"];
 
 export function strongPhaseOf(body: string): "dump" | "pre-dump" | "restore" | "check" | null {
   for (const [re, phase] of PHASE_STRONG) if (re.test(body)) return phase;

@@ -86,6 +86,12 @@ describe("compiler", () => {
     expectError([src(frontmatter({ match }))], "match[1]", /no example matches this rule/);
   });
 
+  it("rejects a rule for untagged lines without a literal to prefilter on", () => {
+    const match = "match:\n  - pattern: 'Demo thing (?<what>\\w+) failed'\n  - pattern: '^\\w+ \\d+ \\w+$'";
+    const examples = 'examples:\n  - "(00.1) Error (criu/demo.c:1): Demo thing x failed"\n  - "word 12 word"';
+    expectError([src(frontmatter({ match, examples }))], "match[1].pattern", /no literal text/);
+  });
+
   it("rejects an unknown field", () => {
     expectError([src(frontmatter({ extra: "severity: high" }))], "severity", /unknown field/);
   });

@@ -41,3 +41,27 @@ describe("requiredLiterals", () => {
     }
   });
 });
+
+describe("requiredLiterals inside groups", () => {
+  it("looks into a named group that must match", () => {
+    expect(requiredLiterals("(?<p>/\\S*/overlay-containers/[0-9a-f]+)")).toEqual(["/overlay-containers/"]);
+  });
+  it("does not look into an optional group", () => {
+    expect(requiredLiterals("ab(?:optional text here)?")).toEqual([]);
+  });
+  it("does not look into a lookahead", () => {
+    expect(requiredLiterals("(?=lookahead text)x")).toEqual([]);
+  });
+  it("takes a required group's alternatives as the set", () => {
+    expect(requiredLiterals("(?:first choice|second choice)")).toEqual(["first choice", "second choice"]);
+  });
+});
+
+describe("requiredLiterals from a required alternation", () => {
+  it("uses the alternatives of a required group when no single run is long enough", () => {
+    expect(requiredLiterals("^(?:Can't read -?\\d+ bytes|Failed unpacking object) (?<x>\\S+)")).toEqual(["Can't read ", "Failed unpacking object"]);
+  });
+  it("prefers a long single run", () => {
+    expect(requiredLiterals("(?:abc|cde) then a long literal")).toEqual([" then a long literal"]);
+  });
+});

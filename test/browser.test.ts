@@ -1,0 +1,224 @@
+// The checker in a real browser: Debian's Chromium through playwright-core, against dist/ served by
+// scripts/serve.mjs. A pasted, dropped, opened or typed log is diagnosed in the worker, the root
+// cause links to its article, log text is only ever text, and nothing is fetched while checking.
+import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { MISSING, chromiumStatus, launchChromium } from "./helpers/browser.ts";
+import { requireBuild } from "./helpers/paths.ts";
+import { startServer, type RunningServer } from "./helpers/server.ts";
+
+const status = chromiumStatus();
+if (status === "skip") console.warn(`\n${MISSING}\n`);
+
+if (status === "fail") {
+  describe("browser tests", () => {
+    it("need Chromium", () => {
+      throw new Error(`${MISSING}. CI is set, so a missing browser is a failure.`);
+    });
+  });
+}
+if (status === "skip") {
+  describe("browser tests", () => {
+    it.skip(MISSING, () => {});
+  });
+}
+
+/** A restore that failed because the PID was taken, as `criu restore -v4 -o restore.log` writes it. */
+const RESTORE_LOG = `(00.000000) Version: 3.17.1 (gitid 0)
+(00.000035) Running on web01 Linux 5.4.0-150-generic #167-Ubuntu SMP Mon May 15 17:35:05 UTC 2023 x86_64
+(00.000049) Would overwrite RPC settings with values from /etc/criu/default.conf
+(00.000091) Loaded kdat cache from /run/criu.kdat
+(00.000320) cpu: x86_family 6 x86_vendor_id GenuineIntel x86_model_id Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz
+(00.000352) cpu: fpu: xfeatures_mask 0x2e5 xsave_size 2696 xsave_size_max 2696 xsaves_size 2440
+(00.000401) Reading image tree
+(00.000433) Add mnt ns 5 pid 16817
+(00.000467) Migrating process tree (SID 16810->16810)
+(00.000512) Will restore in 0 namespaces
+(00.000530) Running pre-restore scripts
+(00.001204) Preparing info about shared resources
+(00.001890) Collecting 31/56 (flags 0)
+(00.002477) No tty-info.img image
+(00.004112) Forking task with 16817 pid (flags 0x0)
+(00.020011)  16817: Restoring 16817 with pid 16817
+(00.021345)  16817: Error (criu/cr-restore.c:1539): Pid 17550 do not match expected 16817
+(00.021402) Error (criu/cr-restore.c:1424): 17550 exited, status=1
+(00.021867) Error (criu/cr-restore.c:2447): Restoring FAILED.
+`;
+const ROOT_CAUSE_LINE = 17;
+
+describe.runIf(status === "run")("the checker in Chromium", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Requests made since watch() was called. */
+  let requests: string[] = [];
+  let dialogs: string[] = [];
+  let errors: string[] = [];
+
+  beforeAll(async () => {
+    requireBuild();
+    server = await startServer();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext();
+    page = await context.newPage();
+    dialogs = [];
+    errors = [];
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(`${server.origin}/check/`);
+    // The worker has loaded the rule set: from here on, checking must not fetch anything.
+    await page.waitForSelector("#checker[data-state=ready]");
+    requests = [];
+    page.on("request", (r: Request) => requests.push(r.url()));
+  });
+  afterEach(async () => {
+    expect(errors, "errors on the page").toEqual([]);
+    await context?.close();
+  });
+
+  /** Dispatches a real paste event carrying `text`, as the browser does for Ctrl+V. */
+  const paste = (text: string, selector = "#log") =>
+    page.evaluate(
+      ([text, selector]) => {
+        const target = document.querySelector(selector!)!;
+        (target as HTMLElement).focus();
+        const data = new DataTransfer();
+        data.setData("text/plain", text!);
+        target.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+      },
+      [text, selector],
+    );
+
+  const diagnosed = () => page.waitForSelector("#checker[data-state=done]");
+  const rootCause = () => page.locator("#results .finding--root");
+
+  it("finds the root cause of a pasted restore log and links to its article", async () => {
+    await paste(RESTORE_LOG);
+    await diagnosed();
+
+    const card = rootCause();
+    await expect(card.getAttribute("data-finding")).resolves.toBe("pid-mismatch");
+    const link = card.locator("h3 a");
+    await expect(link.getAttribute("href")).resolves.toBe("/failures/pid-mismatch/");
+    await expect(link.textContent()).resolves.toBe("PID already taken on restore");
+    await expect(card.locator("figcaption").first().textContent()).resolves.toBe(`Line ${ROOT_CAUSE_LINE}`);
+    await expect(card.locator("pre.logline mark").textContent()).resolves.toBe("Pid 17550 do not match expected 16817");
+    await expect(card.locator(".captures").textContent()).resolves.toContain("16817");
+    // The fix command has the captured PID filled in.
+    await expect(card.locator("pre.command mark.capture").first().textContent()).resolves.toBe("16817");
+    const context = await page.locator("#results .log-context").textContent();
+    expect(context).toContain("3.17.1");
+    expect(context).toContain("restore");
+    await expect(page.locator("#results").getAttribute("aria-live")).resolves.toBe("polite");
+    expect(requests, "requests while diagnosing").toEqual([]);
+
+    await link.click();
+    await page.waitForURL(`${server.origin}/failures/pid-mismatch/`);
+    await expect(page.locator("h1").textContent()).resolves.toBe("PID already taken on restore");
+    expect(requests.length, "the request monitor sees the navigation").toBeGreaterThan(0);
+  });
+
+  it("renders log text as text: no element, no script, no dialog", async () => {
+    const hostile = [
+      `(00.021345)  16817: Error (criu/cr-restore.c:1539): Pid 17550 do not match expected 16817 <img src=x onerror="window.__pwned=1;alert(1)">`,
+      `(00.021402) Error (criu/files.c:1203): Can't open <script>window.__pwned=2;alert(2)</script> file`,
+      `(00.021500) Error (criu/mount.c:99): <img src=x onerror=alert(3)><svg onload=alert(4)></svg> &amp; <b>bold</b>`,
+    ].join("\n");
+    await paste(hostile);
+    await diagnosed();
+
+    await expect(page.locator("#results img, #results script, #results svg, #results b").count()).resolves.toBe(0);
+    const text = (await page.locator("#results").textContent()) ?? "";
+    expect(text).toContain(`<img src=x onerror="window.__pwned=1;alert(1)">`);
+    expect(text).toContain("<script>window.__pwned=2;alert(2)</script>");
+    expect(text).toContain("<svg onload=alert(4)></svg> &amp; <b>bold</b>");
+    await expect(rootCause().getAttribute("data-finding")).resolves.toBe("pid-mismatch");
+    await page.waitForTimeout(200);
+    expect(dialogs).toEqual([]);
+    await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    expect(requests, "requests while diagnosing").toEqual([]);
+  });
+
+  it("diagnoses a file opened with the file input, read in chunks by the worker", async () => {
+    // ~9 MB: the worker reads it in several slices; the cause sits far past the first one.
+    const filler = Array.from({ length: 150_000 }, (_, i) => `(00.${String(i).padStart(6, "0")})  16817: Restoring fd 3 (state -> prepare) of /usr/lib/x86_64-linux-gnu/libc.so.6`);
+    const log = RESTORE_LOG.replace("(00.004112) Forking", `${filler.join("\n")}\n(00.004112) Forking`);
+    await page.setInputFiles("#log-file", { name: "restore.log", mimeType: "text/plain", buffer: Buffer.from(log) });
+    await diagnosed();
+
+    await expect(page.locator("#held").isVisible()).resolves.toBe(true);
+    await expect(page.locator("#held-text").textContent()).resolves.toMatch(/^restore\.log, \d+(\.\d)? MB$/);
+    await expect(rootCause().getAttribute("data-finding")).resolves.toBe("pid-mismatch");
+    await expect(rootCause().locator("figcaption").first().textContent()).resolves.toBe(
+      `Line ${(ROOT_CAUSE_LINE + filler.length).toLocaleString("en")}`,
+    );
+    await expect(page.locator("#results .results__stats").textContent()).resolves.toContain("restore.log");
+    expect(requests, "requests while diagnosing").toEqual([]);
+  });
+
+  it("keeps a multi-megabyte paste out of the textarea and says how much was pasted", async () => {
+    const filler = Array.from({ length: 120_000 }, (_, i) => `(00.${String(i).padStart(6, "0")}) Collected 3 in 12 state`);
+    const big = `${filler.join("\n")}\n${RESTORE_LOG}`;
+    await paste(big);
+    await diagnosed();
+
+    await expect(page.locator("#log").inputValue()).resolves.toBe("");
+    await expect(page.locator("#held-text").textContent()).resolves.toMatch(
+      new RegExp(`^${(filler.length + ROOT_CAUSE_LINE + 2).toLocaleString("en")} lines, \\d+(\\.\\d)? MB pasted$`),
+    );
+    await expect(rootCause().getAttribute("data-finding")).resolves.toBe("pid-mismatch");
+    expect(requests, "requests while diagnosing").toEqual([]);
+  });
+
+  it("diagnoses a file dropped on the page", async () => {
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], "dropped.log", { type: "text/plain" }));
+      for (const type of ["dragenter", "dragover", "drop"]) {
+        document.body.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+      }
+    }, RESTORE_LOG);
+    await diagnosed();
+    await expect(page.locator("#held-text").textContent()).resolves.toMatch(/^dropped\.log/);
+    await expect(rootCause().getAttribute("data-finding")).resolves.toBe("pid-mismatch");
+    await expect(page.locator("#drop-zone").isHidden()).resolves.toBe(true);
+    expect(requests).toEqual([]);
+  });
+
+  it("works from the keyboard: type a log and press Ctrl+Enter, or Tab to Diagnose", async () => {
+    await page.locator("#log").focus();
+    await page.keyboard.insertText("Error (cr-restore.c:1230): Can't fork for 2201: File exists\n");
+    await page.keyboard.press("Control+Enter");
+    await diagnosed();
+    await expect(rootCause().getAttribute("data-finding")).resolves.toBe("pid-mismatch");
+    await expect(page.locator("#results .results__stats").textContent()).resolves.toContain("Typed log");
+
+    // The Diagnose button, reached by keyboard, checks the same text again.
+    await page.locator("#log").focus();
+    await page.keyboard.press("Tab");
+    await expect(page.evaluate(() => document.activeElement?.textContent?.trim())).resolves.toBe("Diagnose");
+    await page.keyboard.press("Enter");
+    await diagnosed();
+    expect(requests).toEqual([]);
+  });
+
+  it("says when it recognises nothing, and lists the unexplained Error lines", async () => {
+    await paste("(00.100000) Error (criu/some-new-file.c:12): A failure nobody has written up yet\nplain line\n");
+    await diagnosed();
+    const text = (await page.locator("#results").textContent()) ?? "";
+    expect(text).toContain("No known failure recognised");
+    await expect(page.locator("#results .unmatched li").count()).resolves.toBe(1);
+    await expect(page.locator("#results .unmatched figcaption").textContent()).resolves.toBe("Line 1");
+  });
+});
