@@ -1,6 +1,9 @@
 // The checker in a real browser: Debian's Chromium through playwright-core, against dist/ served by
 // scripts/serve.mjs. A pasted, dropped, opened or typed log is diagnosed in the worker, the root
 // cause links to its article, log text is only ever text, and nothing is fetched while checking.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MISSING, chromiumStatus, launchChromium } from "./helpers/browser.ts";
@@ -132,8 +135,8 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
   it("renders log text as text: no element, no script, no dialog", async () => {
     const hostile = [
       `(00.021345)  16817: Error (criu/cr-restore.c:1539): Pid 17550 do not match expected 16817 <img src=x onerror="window.__pwned=1;alert(1)">`,
-      `(00.021402) Error (criu/files.c:1203): Can't open <script>window.__pwned=2;alert(2)</script> file`,
-      `(00.021500) Error (criu/mount.c:99): <img src=x onerror=alert(3)><svg onload=alert(4)></svg> &amp; <b>bold</b>`,
+      `(00.021402) Error (criu/xss-probe.c:1): unexplained <script>window.__pwned=2;alert(2)</script> message`,
+      `(00.021500) Error (criu/xss-probe.c:2): also unexplained <img src=x onerror=alert(3)><svg onload=alert(4)></svg> &amp; <b>bold</b>`,
     ].join("\n");
     await paste(hostile);
     await diagnosed();
@@ -154,8 +157,15 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     // ~9 MB: the worker reads it in several slices; the cause sits far past the first one.
     const filler = Array.from({ length: 150_000 }, (_, i) => `(00.${String(i).padStart(6, "0")})  16817: Restoring fd 3 (state -> prepare) of /usr/lib/x86_64-linux-gnu/libc.so.6`);
     const log = RESTORE_LOG.replace("(00.004112) Forking", `${filler.join("\n")}\n(00.004112) Forking`);
-    await page.setInputFiles("#log-file", { name: "restore.log", mimeType: "text/plain", buffer: Buffer.from(log) });
-    await diagnosed();
+    const dir = mkdtempSync(join(tmpdir(), "criu-doctor-"));
+    const file = join(dir, "restore.log");
+    writeFileSync(file, log);
+    try {
+      await page.setInputFiles("#log-file", file);
+      await diagnosed();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
     await expect(page.locator("#held").isVisible()).resolves.toBe(true);
     await expect(page.locator("#held-text").textContent()).resolves.toMatch(/^restore\.log, \d+(\.\d)? MB$/);
