@@ -55,7 +55,7 @@ export interface Matcher {
  * (the compiler refuses such rules), which disables bulk scanning.
  */
 function triggerLiterals(ruleset: RuleSet): string[] | null {
-  const out = ["Error", "Warn", "\x1b", "\\", "\x7f"];
+  const out = ["Error", "Warn", "\x1b", "\\", "\x7f", ' msg="'];
   for (let c = 0; c < 32; c++) if (c !== 9 && c !== 10 && c !== 13) out.push(String.fromCharCode(c));
   for (const r of ruleset.rules) {
     // A rule for tagged lines is covered by the tag words; any other rule needs its own literal.

@@ -48,7 +48,7 @@ export function parseLine(line: string): ParsedLine {
  */
 export const SECONDARY_LINES: readonly RegExp[] = [
   /\b(?:Pre-dumping|Dumping|Restoring|Lazy pages transfer) FAILED\./,
-  /^\s*(?:\d+\s+)?-?\d+ exited, status=-?\d+/,
+  /^\s*(?:\d+\s+)?(?:-?\d+ )?exited, status=-?\d+/,
   /^\s*(?:\d+\s+)?-?\d+ killed by signal \d+/,
   /\bUnlock network\b/,
   /\bRestorer fail -?\d+/,

@@ -42,8 +42,18 @@ export function logicalLines(physical: string): string[] {
   let line = physical.length > MAX_LINE ? physical.slice(0, MAX_LINE) : physical;
   if (line.includes("\x1b")) line = line.replace(ANSI, "");
   if (HAS_CONTROL.test(line)) line = line.replace(CONTROL, " ");
-  // `\n` or `\"` written as two characters: the line is an escaped string (logrus `msg="..."`,
-  // JSON) holding one or several log lines.
+  // logrus (runc, Podman, containerd): `time="..." level=error msg="..."`. The message is a quoted
+  // string; drop its quotes and undo its escapes, keeping what stands around it.
+  const msg = line.indexOf(' msg="');
+  if (msg >= 0) {
+    const start = msg + 6;
+    let end = start;
+    while (end < line.length && line[end] !== '"') end += line[end] === "\\" ? 2 : 1;
+    line = line.slice(0, start - 1) + unescapeJson(line.slice(start, end)) + line.slice(end + 1);
+    return line.split("\n").map((l) => (HAS_CONTROL.test(l) ? l.replace(CONTROL, " ") : l));
+  }
+  // `\n` or `\"` written as two characters: the line is an escaped string (JSON, a Go error
+  // quoted with %q) holding one or several log lines.
   if (line.includes("\\n") || line.includes('\\"')) {
     return unescapeJson(line)
       .split("\n")

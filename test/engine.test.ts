@@ -149,3 +149,16 @@ describe("fast and plain engines agree", () => {
     for (const t of texts) expect(run(t, false)).toEqual(run(t, true));
   });
 });
+
+describe("logrus lines", () => {
+  it("drops the quotes of msg=\"...\" so captures do not end in a quote", () => {
+    const d = diagnose('time="2025-02-11T09:14:02Z" level=error msg="criu failed: type DUMP errno 0" error="exit status 1"');
+    const f = d.findings.find((x) => x.id === "runc-criu-failed");
+    expect(f?.captures).toEqual({ type: "DUMP", errno: "0" });
+    expect(f?.text).toBe('time="2025-02-11T09:14:02Z" level=error msg=criu failed: type DUMP errno 0 error="exit status 1"');
+  });
+
+  it("treats a helper's `exited, status=N` as an unwinding line, not an unexplained error", () => {
+    expect(diagnose("(00.139151) Error (criu/util.c:641): exited, status=1").unmatched).toEqual([]);
+  });
+});
