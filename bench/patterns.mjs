@@ -85,7 +85,7 @@ export async function exportPatterns(outDir) {
       continue;
     }
     ere.push(e);
-    rust.push(r.flags === "i" ? `(?i)${x}` : x);
+    rust.push(x);
   }
   writeFileSync(`${outDir}/patterns.ere`, ere.join("\n") + "\n");
   writeFileSync(`${outDir}/patterns.rust`, rust.join("\n") + "\n");

@@ -88,11 +88,10 @@ function compileRules(id: string, fm: FailureFrontmatter): CompiledRule[] {
     const rule: CompiledRule = {
       article: id,
       pattern: m.pattern,
-      flags: m.flags,
       role: m.role,
       tag: m.tag,
       priority: m.priority,
-      literals: requiredLiterals(m.pattern, m.flags === "i"),
+      literals: requiredLiterals(m.pattern),
     };
     if (m.source) rule.source = m.source;
     if (m.near) rule.near = { pattern: m.near.pattern, within: m.near.within, direction: m.near.direction };
@@ -108,7 +107,7 @@ function checkLiterals(file: string, rules: CompiledRule[]): ArticleError[] {
     if (!r.literals.length && r.tag !== "error" && r.tag !== "warn" && r.tag !== "tagged") {
       errors.push(new ArticleError(file, `match[${i}].pattern`, "no literal text of 3+ characters that every match must contain: add one, or restrict the rule with tag: error, warn or tagged"));
     }
-    if (r.near && !requiredLiterals(r.near.pattern, r.flags === "i").length) {
+    if (r.near && !requiredLiterals(r.near.pattern).length) {
       errors.push(new ArticleError(file, `match[${i}].near.pattern`, "no literal text of 3+ characters that every match must contain"));
     }
   });

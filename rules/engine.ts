@@ -60,13 +60,12 @@ function triggerLiterals(ruleset: RuleSet): string[] | null {
   for (const r of ruleset.rules) {
     // A rule for tagged lines is covered by the tag words; any other rule needs its own literal.
     if (r.tag !== "error" && r.tag !== "warn" && r.tag !== "tagged") {
-      // The scanner matches exactly; a case-insensitive rule would need every case variant.
-      if (!r.literals.length || r.flags === "i") return null;
+      if (!r.literals.length) return null;
       out.push(...r.literals);
     }
     if (r.near) {
-      const lits = requiredLiterals(r.near.pattern, r.flags === "i");
-      if (!lits.length || r.flags === "i") return null;
+      const lits = requiredLiterals(r.near.pattern);
+      if (!lits.length) return null;
       out.push(...lits);
     }
   }
@@ -81,11 +80,11 @@ function triggerLiterals(ruleset: RuleSet): string[] | null {
 export function createMatcher(ruleset: RuleSet): Matcher {
   const nearSlots: { re: RegExp; key: string }[] = [];
   const rules: LiveRule[] = ruleset.rules.map((rule, index) => {
-    const live: LiveRule = { index, rule, re: new RegExp(rule.pattern, rule.flags) };
+    const live: LiveRule = { index, rule, re: new RegExp(rule.pattern) };
     if (rule.near) {
-      const key = `${rule.flags}/${rule.near.pattern}`;
+      const key = rule.near.pattern;
       let slot = nearSlots.findIndex((s) => s.key === key);
-      if (slot < 0) slot = nearSlots.push({ re: new RegExp(rule.near.pattern, rule.flags), key }) - 1;
+      if (slot < 0) slot = nearSlots.push({ re: new RegExp(rule.near.pattern), key }) - 1;
       const d = rule.near.direction;
       live.near = { re: nearSlots[slot]!.re, within: rule.near.within, before: d !== "after", after: d !== "before", slot };
     }

@@ -6,14 +6,14 @@
 const MIN_LITERAL = 3;
 
 /** Literal alternatives for `source`; [] when none can be proven. */
-export function requiredLiterals(source: string, caseInsensitive = false): string[] {
+export function requiredLiterals(source: string): string[] {
   const branches = splitTopLevel(source);
   if (!branches) return [];
   const out: string[] = [];
   for (const branch of branches) {
     const lits = branchLiterals(branch);
     if (!lits) return [];
-    out.push(...lits.map((l) => (caseInsensitive ? l.toLowerCase() : l)));
+    out.push(...lits);
   }
   return [...new Set(out)];
 }

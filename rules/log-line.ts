@@ -9,7 +9,7 @@ export interface ParsedLine {
   level: Level;
   /** Source file in the tag without directories (`criu/mount.c` gives `mount.c`), or null. */
   file: string | null;
-  /** The message: the text after the tag, or for untagged lines the text after the prefixes. */
+  /** The message: the text after the tag, or for untagged lines the text after the prefixes; trailing blanks removed. */
   body: string;
   /** Offset of `body` inside the logical line, so spans can be reported against the line. */
   bodyStart: number;
@@ -18,8 +18,9 @@ export interface ParsedLine {
 // `Error (criu/mount.c:1234): ` anywhere in the line: wrappers put their own prefixes before it
 // (runc's `123:`, logrus `msg="`, CI timestamps, `> ` quotes), and pie lines put `pie: 51: `.
 const TAG = /(Error|Warn)\s+\(([\w./+-]+):\d+\):[ \t]?/;
-// What may stand before an untagged message: quote marks, timestamps `(00.123456)`, pid columns.
-const UNTAGGED_PREFIX = /^[\s>#*`'"|]*(?:\(\s*\d+\.\d+\)\s*)?(?:\d+:\s+)?(?:pie:\s+(?:\d+:\s+)?)?/;
+// What may stand before an untagged message: quote marks, runc's `1234:` line-number quote,
+// timestamps `(00.123456)`, pid columns, the `pie: 51: ` prefix.
+const UNTAGGED_PREFIX = /^[\s>#*`'"|]*(?:\d+:(?=\S))?(?:\(\s*\d+\.\d+\)\s*)?(?:\d+:\s+)?(?:pie:\s+(?:\d+:\s+)?)?/;
 
 export function parseLine(line: string): ParsedLine {
   // Cheap test first: most lines of a -v4 log carry no tag.
@@ -31,14 +32,14 @@ export function parseLine(line: string): ParsedLine {
       return {
         level: m[1] === "Error" ? "error" : "warn",
         file: path.slice(path.lastIndexOf("/") + 1),
-        body: line.slice(bodyStart),
+        body: line.slice(bodyStart).trimEnd(),
         bodyStart,
       };
     }
   }
   const p = UNTAGGED_PREFIX.exec(line);
   const bodyStart = p ? p[0].length : 0;
-  return { level: null, file: null, body: line.slice(bodyStart), bodyStart };
+  return { level: null, file: null, body: line.slice(bodyStart).trimEnd(), bodyStart };
 }
 
 /**

@@ -15,9 +15,9 @@ export function link(url: string, style: Style): string {
   return style.siteUrl.replace(/\/+$/, "") + url;
 }
 
-/** Puts captured values into a fix command: `{pid}` becomes the captured pid. */
+/** Puts captured values into a fix command: `{pid}` becomes the captured pid, or `<pid>` when none was captured. */
 export function fillCommand(command: string, captures: Record<string, string>): string {
-  return command.replace(/\{(\w+)\}/g, (whole, name: string) => captures[name] ?? whole);
+  return command.replace(/\{(\w+)\}/g, (_, name: string) => captures[name] ?? `<${name}>`);
 }
 
 function finding(f: Finding, article: CompiledArticle | undefined, s: Style): string[] {

@@ -47,8 +47,6 @@ export const matchRuleSchema = z
      * Named groups (`(?<pid>\d+)`) become the finding's captures. Never put source line numbers here.
      */
     pattern: regexSource,
-    /** `i` for a case-insensitive match; no other flag is allowed. */
-    flags: z.enum(["", "i"]).default(""),
     /** `cause`: the line names the failure. `symptom`: a follow-up line that only supports a cause. */
     role: z.enum(["cause", "symptom"]).default("cause"),
     /** Which level tag the line must carry (see TAGS). `any` accepts tagged and untagged lines. */

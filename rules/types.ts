@@ -22,7 +22,6 @@ export interface CompiledRule {
   /** The article this rule points at. */
   article: string;
   pattern: string;
-  flags: "" | "i";
   role: "cause" | "symptom";
   tag: Tag;
   source?: string[];

@@ -132,6 +132,19 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     expect(requests.length, "the request monitor sees the navigation").toBeGreaterThan(0);
   });
 
+  it("takes a real Ctrl+V from the system clipboard", async () => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.origin });
+    await page.evaluate((text) => navigator.clipboard.writeText(text), RESTORE_LOG);
+    requests = [];
+    await page.locator("#log").focus();
+    await page.keyboard.press("Control+V");
+    await diagnosed();
+    await expect(rootCause().getAttribute("data-finding")).resolves.toBe("pid-mismatch");
+    // A log this small goes into the textarea, where it can be edited and checked again.
+    await expect(page.locator("#log").inputValue()).resolves.toBe(RESTORE_LOG);
+    expect(requests).toEqual([]);
+  });
+
   it("renders log text as text: no element, no script, no dialog", async () => {
     const hostile = [
       `(00.021345)  16817: Error (criu/cr-restore.c:1539): Pid 17550 do not match expected 16817 <img src=x onerror="window.__pwned=1;alert(1)">`,
@@ -230,5 +243,22 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     expect(text).toContain("No known failure recognised");
     await expect(page.locator("#results .unmatched li").count()).resolves.toBe(1);
     await expect(page.locator("#results .unmatched figcaption").textContent()).resolves.toBe("Line 1");
+  });
+
+  it("reads without JavaScript: articles render, the checker says what to do instead", async () => {
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const plain = await noScript.newPage();
+      await plain.goto(`${server.origin}/failures/pid-mismatch/`);
+      await expect(plain.locator("h1").textContent()).resolves.toBe("PID already taken on restore");
+      await expect(plain.locator("pre.logline").count()).resolves.toBeGreaterThan(1);
+      await expect(plain.locator("ol.fixes li").count()).resolves.toBeGreaterThan(0);
+      await plain.goto(`${server.origin}/check/`);
+      await expect(plain.locator("noscript").first().textContent()).resolves.toContain("needs JavaScript");
+      await plain.goto(`${server.origin}/`);
+      await expect(plain.locator('a[href="/failures/pid-mismatch/"]').count()).resolves.toBeGreaterThan(0);
+    } finally {
+      await noScript.close();
+    }
   });
 });
