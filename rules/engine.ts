@@ -5,7 +5,7 @@ import { requiredLiterals } from "./literals.js";
 import { SIGNAL_SOURCES, isSecondary, parseLine, strongPhaseOf, versionOf, weakPhaseOf, type ParsedLine } from "./log-line.js";
 import { logicalLines } from "./normalize.js";
 import { buildPrefilter, type Prefilter } from "./prefilter.js";
-import { Scanner } from "./scanner.js";
+import { Automaton } from "./scanner.js";
 import type { CompiledRule, DiagnoseOptions, Diagnosis, Finding, Phase, RuleSet, UnmatchedLine, Wrapper } from "./types.js";
 
 /** A rule with its regexes built once. */
@@ -43,7 +43,7 @@ export interface Matcher {
   nearSlots: { re: RegExp }[];
   prefilter: Prefilter;
   /** Finds the lines that can matter in bulk input; null when some rule has no literal to look for. */
-  scanner: Scanner | null;
+  scanner: Automaton | null;
   articles: Map<string, RuleSet["articles"][number]>;
 }
 
@@ -96,7 +96,7 @@ export function createMatcher(ruleset: RuleSet): Matcher {
     prefilter: buildPrefilter(ruleset.rules),
     scanner: (() => {
       const lits = triggerLiterals(ruleset);
-      return lits ? new Scanner(lits) : null;
+      return lits ? new Automaton(lits) : null;
     })(),
     articles: new Map(ruleset.articles.map((a) => [a.id, a])),
   };
@@ -291,7 +291,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
   }
 
   /** The bulk path: only lines holding a trigger literal are split out and looked at. */
-  function scanLines(text: string, start: number, scanner: Scanner): number {
+  function scanLines(text: string, start: number, scanner: Automaton): number {
     const len = text.length;
     let pos = start;
     for (;;) {
@@ -329,7 +329,9 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     pushBytes(chunk: Uint8Array) {
       if (!chunk.length) return diagnoser;
       if (decoder) return diagnoser.push(decoder.decode(chunk, { stream: true }));
-      let buf = chunk;
+      // A plain Uint8Array view whatever came in (Buffer or not): one element kind keeps the
+      // scanner's loop monomorphic.
+      let buf = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
       if (bytesCarry?.length) {
         buf = new Uint8Array(bytesCarry.length + chunk.length);
         buf.set(bytesCarry);

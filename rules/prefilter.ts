@@ -1,6 +1,7 @@
-// The literal prefilter: most lines of a CRIU log (debug output at -v4) can match no rule, and
-// proving that with one combined scan is far cheaper than running every rule's regex. Each rule
-// carries literals (derived at compile time, see literals.ts) of which any match must contain one.
+// The literal prefilter: which rules can match a line at all. Each rule carries literals (derived
+// at compile time, see literals.ts) of which any match must contain one; one Aho-Corasick pass over
+// the line finds them all, so a rule's regex only runs where its text is present.
+import { Automaton } from "./scanner.js";
 import type { CompiledRule } from "./types.js";
 
 export interface Prefilter {
@@ -8,28 +9,30 @@ export interface Prefilter {
   candidates(line: string): number[];
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** How much of each literal the automaton keeps (see Automaton). */
+const KEPT = 16;
 
 export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
-  const always: number[] = []; // rules without a literal: they run on every line
-  const byLiteral = new Map<string, number[]>();
+  const always: number[] = []; // rules without a literal (tagged lines only): checked on every line
+  const byLiteral = new Map<string, number[]>(); // keyed by the literal as the automaton keeps it
+  const automaton = new Automaton(rules.flatMap((r) => r.literals), KEPT);
   rules.forEach((r, i) => {
     if (!r.literals.length) return void always.push(i);
     for (const lit of r.literals) {
-      const list = byLiteral.get(lit) ?? [];
+      const key = lit.slice(0, KEPT);
+      const list = byLiteral.get(key) ?? [];
       list.push(i);
-      byLiteral.set(lit, list);
+      byLiteral.set(key, list);
     }
   });
-  const literals = [...byLiteral.keys()];
-  // One alternation answers "does the line hold any literal at all?" for the common no case.
-  const any = literals.length ? new RegExp(literals.map(escape).join("|")) : null;
+  const rulesOf = automaton.literals.map((l) => byLiteral.get(l)!);
 
   return {
     candidates(line) {
-      if (any === null || !any.test(line)) return always;
+      const found = automaton.matches(line);
+      if (found.size === 0) return always;
       const picked = new Set<number>(always);
-      for (const lit of literals) if (line.includes(lit)) for (const i of byLiteral.get(lit)!) picked.add(i);
+      for (const id of found) for (const i of rulesOf[id]!) picked.add(i);
       return [...picked].sort((a, b) => a - b);
     },
   };

@@ -1,94 +1,105 @@
-// The bulk scanner: one Aho-Corasick automaton over every literal that can make a line matter
-// (rule literals, the CRIU tag words, version and phase signals, escape characters). A line that
-// contains none of them can have no effect on a diagnosis, so the engine skips it after counting
-// it, without splitting, decoding or running a single regex. Matching is exact (case-sensitive),
-// as the rules' patterns are.
+// Multi-literal search with an Aho-Corasick automaton, used twice by the engine:
+// - the bulk scanner: over every literal that can make a line matter (rule literals, the CRIU tag
+//   words, version and phase signals, characters that normalisation changes), it finds the next
+//   line worth looking at, so the lines in between are only counted, never split, decoded or
+//   matched by a regex;
+// - the prefilter: over every rule's literals, it says which rules can match a given line.
+// Matching is exact (case-sensitive), as the rules' patterns are.
 
-/** The automaton, built for one kind of input unit (UTF-16 code units or UTF-8 bytes). */
-interface Automaton {
+interface Tables {
   /** Input unit -> alphabet class (0: a unit that appears in no literal). */
-  classOf: Uint16Array | Uint8Array;
+  classOf: Uint8Array | Uint16Array;
   classes: number;
   /** delta[state * classes + class] -> next state. */
   delta: Int32Array;
-  /** 1 where a literal ends in this state. */
+  /** 1 where some literal ends in this state (itself or through its failure chain). */
   accept: Uint8Array;
+  /** The literal ending exactly in this state, or -1. */
+  own: Int32Array;
+  /** The nearest state on the failure chain where a literal ends, or -1. */
+  dict: Int32Array;
 }
 
-function build(literals: readonly (readonly number[])[], unitRange: number): Automaton {
-  // Alphabet: one class per distinct unit used by a literal; every other unit is class 0.
+function build(literals: readonly (readonly number[])[], unitRange: number): Tables {
   const classOf = unitRange > 256 ? new Uint16Array(unitRange) : new Uint8Array(unitRange);
   let classes = 1;
-  for (const lit of literals) for (const u of lit) if (!classOf[u]) classOf[u] = classes++;
-
-  // Trie.
-  const next: Map<number, number>[] = [new Map()];
-  const acceptList: number[] = [0];
+  let total = 1;
   for (const lit of literals) {
+    total += lit.length;
+    for (const u of lit) if (!classOf[u]) classOf[u] = classes++;
+  }
+  // Trie in a flat goto table (-1: no edge), turned in place into the full transition table.
+  const delta = new Int32Array(total * classes).fill(-1);
+  const own = new Int32Array(total).fill(-1);
+  let states = 1;
+  literals.forEach((lit, id) => {
     let s = 0;
     for (const u of lit) {
-      const c = classOf[u]!;
-      let t = next[s]!.get(c);
-      if (t === undefined) {
-        t = next.push(new Map()) - 1;
-        acceptList.push(0);
-        next[s]!.set(c, t);
-      }
-      s = t;
+      const k = s * classes + classOf[u]!;
+      if (delta[k] === -1) delta[k] = states++;
+      s = delta[k]!;
     }
-    acceptList[s] = 1;
-  }
-  // Breadth-first failure links, folded into a full transition table.
-  const states = next.length;
-  const delta = new Int32Array(states * classes);
-  const accept = Uint8Array.from(acceptList);
+    if (own[s] === -1) own[s] = id;
+  });
   const fail = new Int32Array(states);
-  const queue: number[] = [];
+  const dict = new Int32Array(states).fill(-1);
+  const queue = new Int32Array(states);
+  let tail = 0;
   for (let c = 0; c < classes; c++) {
-    const t = next[0]!.get(c);
-    if (t !== undefined) {
-      delta[c] = t;
-      queue.push(t);
-    }
+    const t = delta[c]!;
+    if (t === -1) delta[c] = 0;
+    else queue[tail++] = t;
   }
-  for (let qi = 0; qi < queue.length; qi++) {
-    const s = queue[qi]!;
-    if (accept[fail[s]!]) accept[s] = 1;
+  for (let head = 0; head < tail; head++) {
+    const s = queue[head]!;
+    const f = fail[s]!;
+    dict[s] = own[f]! >= 0 ? f : dict[f]!;
     for (let c = 0; c < classes; c++) {
-      const t = next[s]!.get(c);
-      if (t !== undefined) {
-        fail[t] = delta[fail[s]! * classes + c]!;
-        delta[s * classes + c] = t;
-        queue.push(t);
-      } else delta[s * classes + c] = delta[fail[s]! * classes + c]!;
+      const k = s * classes + c;
+      const t = delta[k]!;
+      if (t === -1) delta[k] = delta[f * classes + c]!;
+      else {
+        fail[t] = delta[f * classes + c]!;
+        queue[tail++] = t;
+      }
     }
   }
-  return { classOf, classes, delta, accept };
+  const accept = new Uint8Array(states);
+  for (let s = 0; s < states; s++) accept[s] = own[s]! >= 0 || dict[s]! >= 0 ? 1 : 0;
+  return { classOf, classes, delta: delta.subarray(0, states * classes), accept, own: own.subarray(0, states), dict };
 }
 
-export class Scanner {
-  private readonly literals: string[];
-  private text?: Automaton;
-  private bytes?: Automaton;
+const utf16 = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
+const utf8 = (s: string) => Array.from(new TextEncoder().encode(s));
+
+export class Automaton {
+  readonly literals: readonly string[];
+  private text?: Tables;
+  private bytes?: Tables;
   /** After a scan: newlines passed before the hit (or before `to`), and where the last line began. */
   lines = 0;
   lineStart = 0;
 
-  constructor(literals: Iterable<string>) {
-    this.literals = [...new Set(literals)].filter((l) => l.length > 0);
+  /**
+   * Literals longer than `maxLength` are cut to their first `maxLength` units: a line holding a
+   * literal holds its prefix too, so nothing is missed, and the automaton stays small (it is built
+   * at start-up, and its size is states times alphabet).
+   */
+  constructor(literals: Iterable<string>, maxLength = 16) {
+    this.literals = [...new Set([...literals].map((l) => l.slice(0, maxLength)))].filter((l) => l.length > 0);
+  }
+
+  private textTables(): Tables {
+    return (this.text ??= build(this.literals.map(utf16), 65536));
   }
 
   /**
    * Scans `s` from `from` (a line start) to `to`. Returns the index of the unit that completes the
-   * first literal, or -1. Counts the newlines passed in `lines` and the start of the current line
-   * in `lineStart`.
+   * first literal, or -1. Sets `lines` to the newlines passed and `lineStart` to the start of the
+   * line the scan stopped in.
    */
   scanText(s: string, from: number, to: number): number {
-    const a = (this.text ??= build(
-      this.literals.map((l) => [...l].flatMap((ch) => (ch.length === 1 ? [ch.charCodeAt(0)] : [ch.charCodeAt(0), ch.charCodeAt(1)]))),
-      65536,
-    ));
-    const { classOf, classes, delta, accept } = a;
+    const { classOf, classes, delta, accept } = this.textTables();
     let state = 0;
     let lines = 0;
     let lineStart = from;
@@ -101,7 +112,7 @@ export class Scanner {
         continue;
       }
       state = delta[state * classes + classOf[u]!]!;
-      if (accept[state]) {
+      if (accept[state] === 1) {
         this.lines = lines;
         this.lineStart = lineStart;
         return i;
@@ -114,11 +125,7 @@ export class Scanner {
 
   /** The same over UTF-8 bytes. */
   scanBytes(b: Uint8Array, from: number, to: number): number {
-    const a = (this.bytes ??= build(
-      this.literals.map((l) => [...new TextEncoder().encode(l)]),
-      256,
-    ));
-    const { classOf, classes, delta, accept } = a;
+    const { classOf, classes, delta, accept } = (this.bytes ??= build(this.literals.map(utf8), 256));
     let state = 0;
     let lines = 0;
     let lineStart = from;
@@ -131,7 +138,7 @@ export class Scanner {
         continue;
       }
       state = delta[state * classes + classOf[u]!]!;
-      if (accept[state]) {
+      if (accept[state] === 1) {
         this.lines = lines;
         this.lineStart = lineStart;
         return i;
@@ -140,5 +147,19 @@ export class Scanner {
     this.lines = lines;
     this.lineStart = lineStart;
     return -1;
+  }
+
+  /** Indices (into `literals`) of every literal that occurs in `s`. */
+  matches(s: string): Set<number> {
+    const { classOf, classes, delta, accept, own, dict } = this.textTables();
+    const found = new Set<number>();
+    let state = 0;
+    for (let i = 0; i < s.length; i++) {
+      state = delta[state * classes + classOf[s.charCodeAt(i)]!]!;
+      if (accept[state] === 1) {
+        for (let t = own[state]! >= 0 ? state : dict[state]!; t >= 0; t = dict[t]!) found.add(own[t]!);
+      }
+    }
+    return found;
   }
 }
