@@ -7,14 +7,16 @@
 // Matching is exact (case-sensitive), as the rules' patterns are.
 
 interface Tables {
-  /** Input unit -> alphabet class (0: a unit that appears in no literal). */
-  classOf: Uint8Array | Uint16Array;
+  /** Input unit -> alphabet class (0: a unit that appears in no literal, such as a newline). */
+  classOf: Int32Array;
   classes: number;
-  /** delta[state * classes + class] -> next state. */
-  delta: Int32Array;
-  /** 1 where some literal ends in this state (itself or through its failure chain). */
-  accept: Uint8Array;
-  /** The literal ending exactly in this state, or -1. */
+  /**
+   * The transition table, indexed by row + class, where a state's row is state * classes. Each
+   * entry holds the next state's row, bit-inverted (negative) when a literal ends there: the scan
+   * loop then needs neither a multiplication nor a second table.
+   */
+  next: Int32Array;
+  /** The literal ending exactly in a state (by state number), or -1. */
   own: Int32Array;
   /** The nearest state on the failure chain where a literal ends, or -1. */
   dict: Int32Array;
@@ -64,9 +66,14 @@ function build(literals: readonly (readonly number[])[], unitRange: number): Tab
       }
     }
   }
-  const accept = new Uint8Array(states);
-  for (let s = 0; s < states; s++) accept[s] = own[s]! >= 0 || dict[s]! >= 0 ? 1 : 0;
-  return { classOf, classes, delta: delta.subarray(0, states * classes), accept, own: own.subarray(0, states), dict };
+  const next = new Int32Array(states * classes);
+  for (let k = 0; k < next.length; k++) {
+    const t = delta[k]!;
+    next[k] = own[t]! >= 0 || dict[t]! >= 0 ? ~(t * classes) : t * classes;
+  }
+  const classOf32 = new Int32Array(unitRange);
+  classOf32.set(classOf);
+  return { classOf: classOf32, classes, next, own: own.subarray(0, states), dict };
 }
 
 const utf16 = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
@@ -99,8 +106,8 @@ export class Automaton {
    * line the scan stopped in.
    */
   scanText(s: string, from: number, to: number): number {
-    const { classOf, classes, delta, accept } = this.textTables();
-    let state = 0;
+    const { classOf, next } = this.textTables();
+    let row = 0;
     let lines = 0;
     let lineStart = from;
     for (let i = from; i < to; i++) {
@@ -108,11 +115,11 @@ export class Automaton {
       if (u === 10) {
         lines++;
         lineStart = i + 1;
-        state = 0;
+        row = 0;
         continue;
       }
-      state = delta[state * classes + classOf[u]!]!;
-      if (accept[state] === 1) {
+      row = next[row + classOf[u]!]!;
+      if (row < 0) {
         this.lines = lines;
         this.lineStart = lineStart;
         return i;
@@ -125,8 +132,8 @@ export class Automaton {
 
   /** The same over UTF-8 bytes. */
   scanBytes(b: Uint8Array, from: number, to: number): number {
-    const { classOf, classes, delta, accept } = (this.bytes ??= build(this.literals.map(utf8), 256));
-    let state = 0;
+    const { classOf, next } = (this.bytes ??= build(this.literals.map(utf8), 256));
+    let row = 0;
     let lines = 0;
     let lineStart = from;
     for (let i = from; i < to; i++) {
@@ -134,11 +141,11 @@ export class Automaton {
       if (u === 10) {
         lines++;
         lineStart = i + 1;
-        state = 0;
+        row = 0;
         continue;
       }
-      state = delta[state * classes + classOf[u]!]!;
-      if (accept[state] === 1) {
+      row = next[row + classOf[u]!]!;
+      if (row < 0) {
         this.lines = lines;
         this.lineStart = lineStart;
         return i;
@@ -151,12 +158,13 @@ export class Automaton {
 
   /** Indices (into `literals`) of every literal that occurs in `s`. */
   matches(s: string): Set<number> {
-    const { classOf, classes, delta, accept, own, dict } = this.textTables();
+    const { classOf, classes, next, own, dict } = this.textTables();
     const found = new Set<number>();
-    let state = 0;
+    let row = 0;
     for (let i = 0; i < s.length; i++) {
-      state = delta[state * classes + classOf[s.charCodeAt(i)]!]!;
-      if (accept[state] === 1) {
+      row = next[(row < 0 ? ~row : row) + classOf[s.charCodeAt(i)]!]!;
+      if (row < 0) {
+        const state = ~row / classes;
         for (let t = own[state]! >= 0 ? state : dict[state]!; t >= 0; t = dict[t]!) found.add(own[t]!);
       }
     }
