@@ -64,6 +64,18 @@ function compare(file, runs) {
   return Object.fromEntries(rows);
 }
 
+/** The engine and the rule set as a browser gets them: one minified bundle, and its gzipped size. */
+async function bundleSize() {
+  const { build } = await import("esbuild");
+  const { gzipSync } = await import("node:zlib");
+  const r = await build({ entryPoints: [join(root, "lib", "index.js")], bundle: true, minify: true, format: "esm", write: false, platform: "browser" });
+  const code = r.outputFiles[0].contents;
+  const rules = (await import("../lib/generated/ruleset.js")).ruleset;
+  const rulesJson = Buffer.from(JSON.stringify(rules));
+  console.log(`bundle: engine + rules ${fmt(code.length / 1024, 0)} KiB minified, ${fmt(gzipSync(code).length / 1024, 0)} KiB gzipped (rules alone: ${fmt(gzipSync(rulesJson).length / 1024, 0)} KiB gzipped as JSON)`);
+}
+
+await bundleSize();
 const { count, skipped } = await exportPatterns(data);
 console.log(`patterns: ${count} exported for grep and rg (${skipped} with look-around left out)`);
 if (!has("rg")) console.log("rg not found: apt-get install ripgrep to compare");
