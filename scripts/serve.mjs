@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A small static file server for the built site (dist/), with no dependencies:
 //   node scripts/serve.mjs              serves dist/ on http://127.0.0.1:4321/ (PORT changes the port)
-// Directories serve their index.html; a directory asked for without its slash is redirected to it;
+// A site built for a URL with a path (CRIU_DOCTOR_SITE_URL=https://example.org/criu-doctor) is
+// served below that path, as it will be published. Directories serve their index.html; a directory asked for without its slash is redirected to it;
 // unknown paths get dist/404.html with status 404. Only GET and HEAD; only files inside the root.
 // The tests import createStaticServer() and listen on a free port.
 import { createReadStream } from "node:fs";
@@ -51,12 +52,18 @@ async function fileAt(path) {
   }
 }
 
+/** The path the site is published under, from CRIU_DOCTOR_SITE_URL as astro.config.mjs reads it: `/` or `/criu-doctor/`. */
+export function basePath(siteUrl = process.env.CRIU_DOCTOR_SITE_URL) {
+  return siteUrl ? new URL(siteUrl).pathname.replace(/\/*$/, "/") : "/";
+}
+
 /**
- * An http.Server that serves the files below `root`.
- * @param {{ root?: string, log?: (line: string) => void }} [options]
+ * An http.Server that serves the files below `root` at the URL path `base`.
+ * @param {{ root?: string, base?: string, log?: (line: string) => void }} [options]
  */
-export function createStaticServer({ root = fileURLToPath(new URL("../dist/", import.meta.url)), log } = {}) {
+export function createStaticServer({ root = fileURLToPath(new URL("../dist/", import.meta.url)), base = "/", log } = {}) {
   const top = resolve(root);
+  const prefix = base.replace(/\/*$/, "/");
 
   return createServer(async (req, res) => {
     const send = (/** @type {number} */ code, /** @type {string} */ body, headers = {}) => {
@@ -75,15 +82,25 @@ export function createStaticServer({ root = fileURLToPath(new URL("../dist/", im
       createReadStream(file).on("error", () => res.destroy()).pipe(res);
     };
 
+    const notFound = async () => {
+      log?.(`404 ${req.method} ${req.url}`);
+      const page = join(top, "404.html");
+      const st = await fileAt(page);
+      if (st && st !== "dir") return sendFile(page, st, 404);
+      return send(404, "Not Found\n");
+    };
+
     try {
       if (req.method !== "GET" && req.method !== "HEAD") return send(405, "Method Not Allowed\n", { Allow: "GET, HEAD" });
       const url = new URL(req.url ?? "/", "http://localhost");
+      if (url.pathname + "/" === prefix) return send(301, "", { Location: prefix + url.search });
       let pathname;
       try {
-        pathname = decodeURIComponent(url.pathname);
+        pathname = url.pathname.startsWith(prefix) ? decodeURIComponent(url.pathname.slice(prefix.length - 1)) : null;
       } catch {
         return send(400, "Bad Request\n");
       }
+      if (pathname === null) return notFound();
       const path = resolve(top, "." + pathname);
       if (pathname.includes("\0") || (path !== top && !path.startsWith(top + sep))) return send(403, "Forbidden\n");
 
@@ -95,14 +112,10 @@ export function createStaticServer({ root = fileURLToPath(new URL("../dist/", im
         st = await fileAt(file);
       }
       if (st && st !== "dir") {
-        log?.(`${res.statusCode} ${req.method} ${pathname}`);
+        log?.(`200 ${req.method} ${url.pathname}`);
         return sendFile(file, st);
       }
-      log?.(`404 ${req.method} ${pathname}`);
-      const notFound = join(top, "404.html");
-      const nf = await fileAt(notFound);
-      if (nf && nf !== "dir") return sendFile(notFound, nf, 404);
-      return send(404, "Not Found\n");
+      return notFound();
     } catch (e) {
       log?.(`500 ${req.method} ${req.url}: ${e instanceof Error ? e.message : e}`);
       if (!res.headersSent) send(500, "Internal Server Error\n");
@@ -120,7 +133,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error("serve: dist/index.html is missing; build the site first (npm run build)");
     process.exit(1);
   }
-  const server = createStaticServer({ root, log: process.env.QUIET ? undefined : (line) => console.log(line) });
+  const base = basePath();
+  const server = createStaticServer({ root, base, log: process.env.QUIET ? undefined : (line) => console.log(line) });
   server.on("error", (e) => {
     console.error(`serve: ${e.message}`);
     process.exit(1);
@@ -128,6 +142,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   server.listen(port, host, () => {
     const address = server.address();
     const actual = typeof address === "object" && address ? address.port : port;
-    console.log(`criu-doctor: serving dist/ at http://${host}:${actual}/`);
+    console.log(`criu-doctor: serving dist/ at http://${host}:${actual}${base}`);
   });
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MISSING, chromiumStatus, launchChromium } from "./helpers/browser.ts";
-import { requireBuild } from "./helpers/paths.ts";
+import { requireBuild, site } from "./helpers/paths.ts";
 import { startServer, type RunningServer } from "./helpers/server.ts";
 
 const status = chromiumStatus();
@@ -79,7 +79,7 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
       void d.dismiss();
     });
     page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${server.origin}/check/`);
+    await page.goto(`${server.origin}${site("/check/")}`);
     // The worker has loaded the rule set: from here on, checking must not fetch anything.
     await page.waitForSelector("#checker[data-state=ready]");
     requests = [];
@@ -113,7 +113,7 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     const card = rootCause();
     await expect(card.getAttribute("data-finding")).resolves.toBe("pid-mismatch");
     const link = card.locator("h3 a");
-    await expect(link.getAttribute("href")).resolves.toBe("/failures/pid-mismatch/");
+    await expect(link.getAttribute("href")).resolves.toBe(site("/failures/pid-mismatch/"));
     await expect(link.textContent()).resolves.toBe("PID already taken on restore");
     await expect(card.locator("figcaption").first().textContent()).resolves.toBe(`Line ${ROOT_CAUSE_LINE}`);
     await expect(card.locator("pre.logline mark").textContent()).resolves.toBe("Pid 17550 do not match expected 16817");
@@ -127,7 +127,7 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     expect(requests, "requests while diagnosing").toEqual([]);
 
     await link.click();
-    await page.waitForURL(`${server.origin}/failures/pid-mismatch/`);
+    await page.waitForURL(`${server.origin}${site("/failures/pid-mismatch/")}`);
     await expect(page.locator("h1").textContent()).resolves.toBe("PID already taken on restore");
     expect(requests.length, "the request monitor sees the navigation").toBeGreaterThan(0);
   });
@@ -142,6 +142,12 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     await expect(rootCause().getAttribute("data-finding")).resolves.toBe("pid-mismatch");
     // A log this small goes into the textarea, where it can be edited and checked again.
     await expect(page.locator("#log").inputValue()).resolves.toBe(RESTORE_LOG);
+    // The copy button of a fix command copies it with the captured PID filled in.
+    const box = rootCause().locator(".command-box", { has: page.locator("mark.capture") }).first();
+    await box.locator("button.copy").click();
+    await expect(box.locator("button.copy").textContent()).resolves.toBe("Copied");
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(await box.locator("pre").textContent());
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toContain("16817");
     expect(requests).toEqual([]);
   });
 
@@ -245,18 +251,28 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     await expect(page.locator("#results .unmatched figcaption").textContent()).resolves.toBe("Line 1");
   });
 
+  it("searches the articles with Pagefind, from the header's search form", async () => {
+    await page.goto(`${server.origin}${site("/")}`);
+    await page.locator("#site-search").fill("Thread pid mismatch");
+    await page.locator("#site-search").press("Enter");
+    await page.waitForURL(/\/search\/\?q=Thread/);
+    const result = page.locator(`.pagefind-ui__result-link[href^="${site("/failures/pid-mismatch/")}"]`).first();
+    await result.waitFor();
+    await expect(result.textContent()).resolves.toBe("PID already taken on restore");
+  });
+
   it("reads without JavaScript: articles render, the checker says what to do instead", async () => {
     const noScript = await browser.newContext({ javaScriptEnabled: false });
     try {
       const plain = await noScript.newPage();
-      await plain.goto(`${server.origin}/failures/pid-mismatch/`);
+      await plain.goto(`${server.origin}${site("/failures/pid-mismatch/")}`);
       await expect(plain.locator("h1").textContent()).resolves.toBe("PID already taken on restore");
       await expect(plain.locator("pre.logline").count()).resolves.toBeGreaterThan(1);
       await expect(plain.locator("ol.fixes li").count()).resolves.toBeGreaterThan(0);
-      await plain.goto(`${server.origin}/check/`);
+      await plain.goto(`${server.origin}${site("/check/")}`);
       await expect(plain.locator("noscript").first().textContent()).resolves.toContain("needs JavaScript");
-      await plain.goto(`${server.origin}/`);
-      await expect(plain.locator('a[href="/failures/pid-mismatch/"]').count()).resolves.toBeGreaterThan(0);
+      await plain.goto(`${server.origin}${site("/")}`);
+      await expect(plain.locator(`a[href="${site("/failures/pid-mismatch/")}"]`).count()).resolves.toBeGreaterThan(0);
     } finally {
       await noScript.close();
     }

@@ -9,7 +9,7 @@ import { loadArticles } from "../rules/build-rules.ts";
 import { readArticle } from "../rules/compile.ts";
 import { ruleset } from "../rules/generated/ruleset.ts";
 import { editUrl } from "../src/config.ts";
-import { DIST, requireBuild } from "./helpers/paths.ts";
+import { DIST, distPath, requireBuild, site } from "./helpers/paths.ts";
 import { startServer, type RunningServer } from "./helpers/server.ts";
 
 requireBuild();
@@ -72,14 +72,14 @@ describe("built pages", () => {
     const home = read("index.html");
     const index = read("failures/index.html");
     for (const { id } of ruleset.articles) {
-      expect(home, id).toContain(`href="/failures/${id}/"`);
-      expect(index, id).toContain(`href="/failures/${id}/"`);
+      expect(home, id).toContain(`href="${site(`/failures/${id}/`)}"`);
+      expect(index, id).toContain(`href="${site(`/failures/${id}/`)}"`);
     }
   });
 
   it("links every page to the checker", () => {
     for (const page of ["index.html", "failures/index.html", "search/index.html", "404.html", `failures/${ruleset.articles[0]!.id}/index.html`]) {
-      expect(read(page), page).toContain('href="/check/"');
+      expect(read(page), page).toContain(`href="${site("/check/")}"`);
     }
   });
 });
@@ -148,8 +148,8 @@ describe("search and checker assets", () => {
     for (const file of ["pagefind.js", "pagefind-ui.js", "pagefind-ui.css"]) {
       expect(existsSync(join(DIST, "pagefind", file)), file).toBe(true);
     }
-    expect(read("index.html")).toContain("/pagefind/pagefind-ui.js");
-    expect(read("search/index.html")).toContain("/pagefind/pagefind-ui.js");
+    expect(read("index.html")).toContain(site("/pagefind/pagefind-ui.js"));
+    expect(read("search/index.html")).toContain(site("/pagefind/pagefind-ui.js"));
   });
 
   it("ships the checker form, its live results region and its worker", () => {
@@ -160,7 +160,7 @@ describe("search and checker assets", () => {
     expect(html).toContain("<noscript>");
     const scripts = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1]!);
     expect(scripts.length).toBeGreaterThan(0);
-    for (const src of scripts) expect(existsSync(join(DIST, src)), src).toBe(true);
+    for (const src of scripts) expect(existsSync(join(DIST, distPath(src))), src).toBe(true);
     const workers = readdirSync(join(DIST, "_astro")).filter((f) => /worker.*\.js$/.test(f));
     expect(workers.length).toBe(1);
   });
@@ -180,7 +180,7 @@ describe("internal links", () => {
 
   /** The file a root-relative URL path is served from, or null. */
   const target = (path: string) => {
-    const file = join(DIST, decodeURIComponent(path));
+    const file = join(DIST, decodeURIComponent(distPath(path)));
     if (existsSync(file) && statSync(file).isFile()) return file;
     if (path.endsWith("/") && existsSync(join(file, "index.html"))) return join(file, "index.html");
     return null;
@@ -213,7 +213,7 @@ describe("scripts/serve.mjs", () => {
   });
   afterAll(() => server?.close());
 
-  const get = (path: string) => fetch(server.origin + path, { redirect: "manual" });
+  const get = (path: `/${string}`) => fetch(server.origin + site(path), { redirect: "manual" });
 
   it("serves directories as their index.html and redirects them to the slashed URL", async () => {
     const page = await get("/check/");
@@ -222,14 +222,14 @@ describe("scripts/serve.mjs", () => {
     expect(await page.text()).toContain('id="checker"');
     const bare = await get("/check");
     expect(bare.status).toBe(301);
-    expect(bare.headers.get("location")).toBe("/check/");
+    expect(bare.headers.get("location")).toBe(site("/check/"));
   });
 
   it("sends the right content types", async () => {
     const worker = readdirSync(join(DIST, "_astro")).find((f) => /worker.*\.js$/.test(f))!;
     const css = readdirSync(join(DIST, "_astro")).find((f) => f.endsWith(".css"));
     const pfMeta = readdirSync(join(DIST, "pagefind")).find((f) => /\.pf_meta$/.test(f))!;
-    const cases: [string, string][] = [
+    const cases: [`/${string}`, string][] = [
       ["/rules.json", "application/json; charset=utf-8"],
       [`/_astro/${worker}`, "text/javascript; charset=utf-8"],
       ["/pagefind/pagefind.js", "text/javascript; charset=utf-8"],
@@ -249,7 +249,7 @@ describe("scripts/serve.mjs", () => {
     const missing = await get("/failures/no-such-article/");
     expect(missing.status).toBe(404);
     expect(await missing.text()).toContain("Page not found");
-    for (const path of ["/../package.json", "/%2e%2e/package.json", "/..%2fpackage.json"]) {
+    for (const path of ["/../package.json", "/%2e%2e/package.json", "/..%2fpackage.json"] as const) {
       const res = await get(path);
       expect([403, 404], path).toContain(res.status);
       expect(await res.text(), path).not.toContain('"devDependencies"');

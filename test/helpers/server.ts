@@ -1,16 +1,16 @@
 // Serves dist/ in-process with scripts/serve.mjs on a free port of 127.0.0.1.
 import type { AddressInfo } from "node:net";
 import { createStaticServer } from "../../scripts/serve.mjs";
-import { DIST } from "./paths.ts";
+import { BASE, DIST } from "./paths.ts";
 
 export interface RunningServer {
-  /** `http://127.0.0.1:<port>`, without a trailing slash. */
+  /** `http://127.0.0.1:<port>`, without a trailing slash; pages are below BASE. */
   origin: string;
   close(): Promise<void>;
 }
 
 export async function startServer(root = DIST): Promise<RunningServer> {
-  const server = createStaticServer({ root });
+  const server = createStaticServer({ root, base: BASE });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
