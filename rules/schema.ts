@@ -31,8 +31,8 @@ export const nearSchema = z
   .object({
     /** Regex searched in the message of a neighbouring line (same rules as `pattern`). */
     pattern: regexSource,
-    /** How many lines before and after the matched line are looked at (1 to 50). */
-    within: z.number().int().min(1).max(50).default(10),
+    /** How many lines before and after the matched line are looked at (1 to 500). */
+    within: z.number().int().min(1).max(500).default(10),
     /** Look only at earlier lines, only at later lines, or both. */
     direction: z.enum(["before", "after", "both"]).default("both"),
   })
