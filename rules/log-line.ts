@@ -18,9 +18,12 @@ export interface ParsedLine {
 // `Error (criu/mount.c:1234): ` anywhere in the line: wrappers put their own prefixes before it
 // (runc's `123:`, logrus `msg="`, CI timestamps, `> ` quotes), and pie lines put `pie: 51: `.
 const TAG = /(Error|Warn)\s+\(([\w./+-]+):\d+\):[ \t]?/;
-// What may stand before an untagged message: quote marks, runc's `1234:` line-number quote,
-// timestamps `(00.123456)`, pid columns, the `pie: 51: ` prefix.
-const UNTAGGED_PREFIX = /^[\s>#*`'"|]*(?:\d+:(?=\S))?(?:\(\s*\d+\.\d+\)\s*)?(?:\d+:\s+)?(?:pie:\s+(?:\d+:\s+)?)?/;
+// What may stand before an untagged message: quote marks; a CI runner's ISO timestamp
+// (`2023-12-28T07:09:22.4387062Z `) or a clock with a stream tag (`17:10:16   [OUT] `); a Python
+// bytes quote (`b'...'`, CRIU's test harness); runc's `1234:` line-number quote; CRIU's
+// `(00.123456)` timestamp, restore pid column and `pie: 51: ` prefix.
+const UNTAGGED_PREFIX =
+  /^[\s>#*`'"|]*(?:\d{4}-\d\d-\d\dT[\d:.]+Z?\s+|\d\d:\d\d:\d\d(?:\.\d+)?\s+(?:\[\w+\]\s+)?)?(?<bytes>b['"])?(?:\d+:(?=\S))?(?:\(\s*\d+\.\d+\)\s*)?(?:\d+:\s+)?(?:pie:\s+(?:\d+:\s+)?)?/;
 
 export function parseLine(line: string): ParsedLine {
   // Cheap test first: most lines of a -v4 log carry no tag.
@@ -39,7 +42,11 @@ export function parseLine(line: string): ParsedLine {
   }
   const p = UNTAGGED_PREFIX.exec(line);
   const bodyStart = p ? p[0].length : 0;
-  return { level: null, file: null, body: line.slice(bodyStart).trimEnd(), bodyStart };
+  let body = line.slice(bodyStart).trimEnd();
+  // A Python bytes literal ends with the quote it opened with.
+  const quote = p?.groups?.bytes?.[1];
+  if (quote && body.endsWith(quote)) body = body.slice(0, -1);
+  return { level: null, file: null, body, bodyStart };
 }
 
 /**

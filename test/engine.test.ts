@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createDiagnoser, createMatcher } from "../rules/engine.js";
 import { ruleset } from "../rules/generated/ruleset.js";
 import { diagnose } from "../rules/index.js";
+import { parseLine } from "../rules/log-line.js";
 import type { Diagnosis } from "../rules/types.js";
 
 const dir = join(import.meta.dirname, "fixtures", "logs");
@@ -161,4 +162,16 @@ describe("logrus lines", () => {
   it("treats a helper's `exited, status=N` as an unwinding line, not an unexplained error", () => {
     expect(diagnose("(00.139151) Error (criu/util.c:641): exited, status=1").unmatched).toEqual([]);
   });
+});
+
+describe("untagged line prefixes", () => {
+  const cases: [string, string][] = [
+    ["2023-12-28T07:09:22.4387062Z b'iptables-restore: line 5 failed'", "iptables-restore: line 5 failed"],
+    ['b"tar: unrecognized option \'--no-unquote\'"', "tar: unrecognized option '--no-unquote'"],
+    ["17:10:16   [OUT] JVM: invalid info for restore provided", "JVM: invalid info for restore provided"],
+    ["1410:tar: invalid option -- 'X'", "tar: invalid option -- 'X'"],
+    ["(00.021930)  7411: Restoring fd 3", "Restoring fd 3"],
+    ["> (00.5) pie: 51: mapped", "mapped"],
+  ];
+  for (const [line, body] of cases) it(JSON.stringify(line), () => expect(parseLine(line).body).toBe(body));
 });
