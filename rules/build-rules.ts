@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CompileError, articleId, compileArticles, type ArticleSource } from "./compile.js";
+import { CompileError, articleId, checkRegexSafety, compileArticles, type ArticleSource } from "./compile.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -14,7 +14,7 @@ export function loadArticles(dir = join(root, "content", "failures")): ArticleSo
     .map((f) => ({ path: relative(root, join(dir, f)), text: readFileSync(join(dir, f), "utf8") }));
 }
 
-function main() {
+async function main() {
   let sources = loadArticles();
   // --skip-invalid (development only): leave out articles that fail on their own, with a warning.
   if (process.argv.includes("--skip-invalid")) {
@@ -41,6 +41,14 @@ function main() {
     }
     throw e;
   }
+  // --check-redos: refuse patterns that can take super-linear time (slow on a cold cache; see redos.ts).
+  if (process.argv.includes("--check-redos")) {
+    const problems = await checkRegexSafety(sources);
+    if (problems.length) {
+      console.error(new CompileError(problems).message);
+      process.exit(1);
+    }
+  }
   const out = join(root, "rules", "generated", "ruleset.ts");
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
@@ -52,4 +60,4 @@ function main() {
   console.log(`rules: ${ruleset.articles.length} articles, ${ruleset.rules.length} rules -> ${relative(root, out)}`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) void main();

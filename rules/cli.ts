@@ -86,8 +86,11 @@ function describeIoError(input: string, e: NodeJS.ErrnoException): string {
     EACCES: "permission denied",
     EISDIR: "is a directory",
     EPERM: "operation not permitted",
+    EIO: "input/output error",
+    ELOOP: "too many levels of symbolic links",
+    ENOTDIR: "not a directory",
   };
-  return `criu-doctor: ${input}: ${what[e.code ?? ""] ?? e.message}`;
+  return `criu-doctor: ${input}: ${what[e.code ?? ""] ?? String(e?.message ?? e).split("\n")[0]}`;
 }
 
 function style(): Style {
@@ -165,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
     if (results.length === 1) {
       const { file: _file, ...only } = results[0]!;
       write(JSON.stringify(only, null, 2));
-    } else if (results.length > 1) write(JSON.stringify(results, null, 2));
+    } else if (results.length > 1 || !failed) write(JSON.stringify(results, null, 2)); // [] for an empty directory
   }
   return failed ? 2 : status;
 }
@@ -184,7 +187,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`criu-doctor: ${(e as Error)?.message ?? String(e)}\n`);
+    process.stderr.write(`criu-doctor: ${String((e as Error)?.message ?? e).split("\n")[0]}\n`);
     process.exitCode = 2;
   },
 );

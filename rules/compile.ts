@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { ZodError } from "zod";
 import { createDiagnoser, createMatcher } from "./engine.js";
 import { requiredLiterals } from "./literals.js";
+import { checkRegexes, describeVerdict, type RegexCheckOptions } from "./redos.js";
 import { ARTICLE_ID, failureSchema, type FailureFrontmatter } from "./schema.js";
 import type { CompiledArticle, CompiledRule, RuleSet } from "./types.js";
 
@@ -200,4 +201,46 @@ export function compileArticles(sources: readonly ArticleSource[], options: Comp
   }
   if (errors.length) throw new CompileError(errors);
   return { schema: 1, articles, rules };
+}
+
+/** Where a pattern stands in an article: `match[2].pattern` or `match[2].near.pattern`. */
+export interface PatternSite {
+  file: string;
+  field: string;
+  pattern: string;
+}
+
+/** Every match and near pattern of the articles that parse (the others fail compileArticles). */
+export function articlePatterns(sources: readonly ArticleSource[]): PatternSite[] {
+  const out: PatternSite[] = [];
+  for (const src of sources) {
+    let fm: FailureFrontmatter;
+    try {
+      fm = readArticle(src).frontmatter;
+    } catch {
+      continue;
+    }
+    fm.match.forEach((m, i) => {
+      out.push({ file: src.path, field: `match[${i}].pattern`, pattern: m.pattern });
+      if (m.near) out.push({ file: src.path, field: `match[${i}].near.pattern`, pattern: m.near.pattern });
+    });
+  }
+  return out;
+}
+
+/**
+ * The ReDoS check (see redos.ts): an error for every pattern whose matching can take super-linear
+ * time, `file: match[i].pattern: regex can take super-linear time (attack string ...)`. Async and
+ * slow on a cold cache (about a second per pattern), so it is a step of its own: build-rules.ts
+ * --check-redos and `npm run check:redos`.
+ */
+export async function checkRegexSafety(sources: readonly ArticleSource[], options: RegexCheckOptions = {}): Promise<ArticleError[]> {
+  const sites = articlePatterns(sources);
+  const verdicts = await checkRegexes(sites.map((s) => s.pattern), options);
+  const errors: ArticleError[] = [];
+  for (const site of sites) {
+    const reason = describeVerdict(verdicts.get(site.pattern)!);
+    if (reason) errors.push(new ArticleError(site.file, site.field, reason));
+  }
+  return errors;
 }

@@ -3,10 +3,11 @@
 // browser's Web Worker (checker). Input can arrive in chunks of any size (see createDiagnoser).
 import { requiredLiterals } from "./literals.js";
 import { SIGNAL_SOURCES, isSecondary, parseLine, strongPhaseOf, versionOf, weakPhaseOf, type ParsedLine } from "./log-line.js";
-import { logicalLines } from "./normalize.js";
+import { MAX_LINE, logicalLines } from "./normalize.js";
 import { buildPrefilter, type Prefilter } from "./prefilter.js";
 import { Automaton } from "./scanner.js";
 import type { CompiledRule, DiagnoseOptions, Diagnosis, Finding, Phase, RuleSet, UnmatchedLine, Wrapper } from "./types.js";
+import { WRAPPERS } from "./vocabulary.js";
 
 /** A rule with its regexes built once. */
 interface LiveRule {
@@ -156,7 +157,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
   let version: string | null = null;
   let strongPhase: Phase | null = null;
   let weakPhase: Phase | null = null;
-  let wrapper: { tool: Wrapper; logPath: string | null; priority: number } | null = null;
+  let wrapper: { tool: Wrapper; logPath: string | null } | null = null;
 
   let physical = 0; // 1-based number of the last complete physical line
   let logical = 0; // running index of logical lines, for near-windows
@@ -171,11 +172,19 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       st.count++;
       if (better(c, st.best)) st.best = c;
     }
+    noteWrapper(c);
+  }
+
+  /**
+   * A wrapper rule names the tool that ran CRIU and maybe where it left CRIU's log, whether or not
+   * its line ends up as a finding: the outermost tool seen wins, and the first log path.
+   */
+  function noteWrapper(c: Candidate) {
     const w = c.live.rule.wrapper;
-    if (w && (!wrapper || c.live.rule.priority > wrapper.priority)) {
-      wrapper = { tool: w, logPath: wrapper?.logPath ?? null, priority: c.live.rule.priority };
-    }
-    if (w && c.captures.logPath && !wrapper!.logPath) wrapper!.logPath = c.captures.logPath;
+    if (!w) return;
+    if (!wrapper) wrapper = { tool: w, logPath: null };
+    else if (WRAPPERS.indexOf(w) < WRAPPERS.indexOf(wrapper.tool)) wrapper.tool = w;
+    if (c.captures.logPath && !wrapper.logPath) wrapper.logPath = c.captures.logPath;
   }
 
   /** A line listed as unmatched turned out to be explained by a later near-condition. */
@@ -243,7 +252,10 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     // On one line, only the highest-priority causes speak: a specific rule overrides a generic one.
     let top = -Infinity;
     for (const c of now) if (c.live.rule.role === "cause" && c.live.rule.priority > top) top = c.live.rule.priority;
-    for (const c of now) if (c.live.rule.role === "symptom" || c.live.rule.priority === top) record(c);
+    for (const c of now) {
+      if (c.live.rule.role === "symptom" || c.live.rule.priority === top) record(c);
+      else noteWrapper(c);
+    }
 
     if (now.length === 0 && parsed.level === "error" && unmatched.length < maxUnmatched && !isSecondary(parsed.body)) {
       // One entry per distinct message: numbers, addresses and paths vary between repeats.
@@ -308,12 +320,26 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
   const scanner = options.plain ? null : matcher.scanner;
   let bytesCarry: Uint8Array | null = null;
   let decoder: TextDecoder | null = null; // set once bytes input met a \r: decode from then on
-  const utf8 = new TextDecoder();
-  const MAX_CARRY = 1 << 20;
+  // ignoreBOM: a U+FEFF that starts a later line is text, as it is for push(); the stream's own
+  // BOM is skipped explicitly.
+  const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+  // The longest incomplete line kept between chunks: the matcher only looks at the first MAX_LINE
+  // characters of a line (normalize.ts), and at most 3 bytes of UTF-8 make one character.
+  const MAX_CARRY = MAX_LINE;
+  const MAX_CARRY_BYTES = 4 * MAX_LINE;
 
   const diagnoser: Diagnoser = {
     push(chunk: string) {
       if (!chunk) return diagnoser;
+      if (carry.length >= MAX_CARRY) {
+        // The carried line is already longer than anything the matcher looks at: skip to its end
+        // rather than copy and rescan the carry for every chunk of a line of any length.
+        const nl = chunk.indexOf("\n");
+        const cr = chunk.indexOf("\r");
+        const cut = cr >= 0 && (nl < 0 || cr < nl) ? cr : nl;
+        if (cut < 0) return diagnoser;
+        chunk = chunk.slice(cut);
+      }
       let text = carry + chunk;
       if (carryCR && text.startsWith("\n")) text = text.slice(1);
       carryCR = false;
@@ -329,6 +355,14 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     pushBytes(chunk: Uint8Array) {
       if (!chunk.length) return diagnoser;
       if (decoder) return diagnoser.push(decoder.decode(chunk, { stream: true }));
+      if (bytesCarry && bytesCarry.length >= MAX_CARRY_BYTES) {
+        // As in push(): skip the rest of an over-long line instead of copying the carry again.
+        const nl = chunk.indexOf(10);
+        const cr = chunk.indexOf(13);
+        const cut = cr >= 0 && (nl < 0 || cr < nl) ? cr : nl;
+        if (cut < 0) return diagnoser;
+        chunk = chunk.subarray(cut);
+      }
       // A plain Uint8Array view whatever came in (Buffer or not): one element kind keeps the
       // scanner's loop monomorphic.
       let buf = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
@@ -342,7 +376,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       if (physical === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
       if (!scanner || buf.includes(13)) {
         // Hand over to the text path for good; the decoder keeps split multi-byte characters.
-        decoder = new TextDecoder();
+        decoder = new TextDecoder("utf-8", { ignoreBOM: true });
         return diagnoser.push(decoder.decode(buf.subarray(start), { stream: true }));
       }
       const len = buf.length;
@@ -362,7 +396,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
         onPhysical(utf8.decode(buf.subarray(scanner.lineStart, end)));
         pos = end + 1;
       }
-      if (pos < len) bytesCarry = buf.slice(pos, Math.min(len, pos + 4 * MAX_CARRY));
+      if (pos < len) bytesCarry = buf.slice(pos, Math.min(len, pos + MAX_CARRY_BYTES));
       return diagnoser;
     },
     end(): Diagnosis {

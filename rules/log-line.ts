@@ -60,6 +60,7 @@ export const SECONDARY_LINES: readonly RegExp[] = [
   /^\s*(?:\d+\s+)?-?\d+ killed by signal \d+/,
   /\bUnlock network\b/,
   /\bRestorer fail -?\d+/,
+  /\bRestorer abnormal termination for -?\d+/,
   /Killing processes because of failure on restore/,
   /The Network was unlocked so some data or a connection may have been lost/,
   /Failed to switch restore stage/,
@@ -111,3 +112,13 @@ export function weakPhaseOf(file: string | null): "dump" | "restore" | null {
   for (const [re, phase] of PHASE_WEAK) if (re.test(file)) return phase;
   return null;
 }
+
+/** The sources of every regex above, which run on every line: checked for ReDoS with the articles' (check-redos.ts). */
+export const LINE_PATTERNS: readonly string[] = [
+  TAG.source,
+  UNTAGGED_PREFIX.source,
+  VERSION.source,
+  ...SECONDARY_LINES.map((re) => re.source),
+  ...PHASE_STRONG.map(([re]) => re.source),
+  ...PHASE_WEAK.map(([re]) => re.source),
+];

@@ -11,6 +11,9 @@ const HAS_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
 // A JSON or Go-quoted string's escapes.
 const JSON_ESCAPE = /\\(["\\/bfnrt]|u[0-9a-fA-F]{4})/g;
 
+/** The sources of the regexes above, which run on every line: checked for ReDoS (check-redos.ts). */
+export const NORMALIZE_PATTERNS: readonly string[] = [ANSI.source, CONTROL.source, JSON_ESCAPE.source];
+
 /** Longest line kept whole; the rest of a longer line is not looked at (CRIU lines are short). */
 export const MAX_LINE = 16 * 1024;
 

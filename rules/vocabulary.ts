@@ -25,18 +25,22 @@ export const AREAS = [
 ] as const;
 export type Area = (typeof AREAS)[number];
 
-/** Container tools and runtimes that wrap CRIU; a rule tagged with one identifies the wrapper. */
+/**
+ * Container tools and runtimes that wrap CRIU, outermost first: when a log shows several (a
+ * kubelet event quoting CRI-O quoting runc), the diagnosis names the first of this list it saw,
+ * the tool the user actually ran.
+ */
 export const WRAPPERS = [
-  "runc",
-  "crun",
-  "podman",
-  "docker",
-  "containerd",
-  "cri-o",
   "kubernetes",
+  "cri-o",
+  "docker",
+  "podman",
   "lxd",
   "crac",
   "openj9",
+  "containerd",
+  "runc",
+  "crun",
   "libcriu",
 ] as const;
 export type Wrapper = (typeof WRAPPERS)[number];
