@@ -2,7 +2,7 @@
 // criu-doctor's command line: reads CRIU logs (files, directories or standard input), streams
 // them through the engine and prints a report or the JSON contract.
 // Exit status as grep: 0 a finding, 1 none, 2 usage or I/O error.
-import { createReadStream, readFileSync, readdirSync, statSync } from "node:fs";
+import { createReadStream, lstatSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createDiagnoser, rules } from "./index.js";
@@ -54,14 +54,29 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** Expands directories into the files they hold, in a stable order. */
-function expand(input: string): string[] {
+/**
+ * Expands directories into the files they hold, in a stable order. What is named is read whatever
+ * it is (a pipe from `<(...)` too); inside a directory only regular files are, as grep -r does:
+ * FIFOs, sockets, devices and symbolic links to directories are skipped, so that a walk can
+ * neither block nor loop.
+ */
+function expand(input: string, named = true): string[] {
   if (input === "-") return [input];
-  const st = statSync(input); // throws ENOENT, EACCES: reported by the caller
-  if (!st.isDirectory()) return [input];
-  return readdirSync(input)
-    .sort()
-    .flatMap((name) => expand(join(input, name)));
+  const st = named ? statSync(input) : lstatSync(input); // throws ENOENT, EACCES: reported by the caller
+  if (st.isDirectory()) {
+    return readdirSync(input)
+      .sort()
+      .flatMap((name) => expand(join(input, name), false));
+  }
+  if (named || st.isFile()) return [input];
+  if (st.isSymbolicLink()) {
+    try {
+      if (statSync(input).isFile()) return [input];
+    } catch {
+      // A dangling link.
+    }
+  }
+  return [];
 }
 
 /** Streams one input through the engine: raw UTF-8 bytes, or decoded text when a BOM says UTF-16. */
@@ -145,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
     try {
       files = expand(input);
     } catch (e) {
-      process.stderr.write(describeIoError(input, e as NodeJS.ErrnoException) + "\n");
+      process.stderr.write(describeIoError((e as NodeJS.ErrnoException).path ?? input, e as NodeJS.ErrnoException) + "\n");
       failed = true;
       continue;
     }

@@ -58,6 +58,7 @@ export interface Matcher {
 function triggerLiterals(ruleset: RuleSet): string[] | null {
   const out = ["Error", "Warn", "\x1b", "\\", "\x7f", ' msg="'];
   for (let c = 0; c < 32; c++) if (c !== 9 && c !== 10 && c !== 13) out.push(String.fromCharCode(c));
+  for (let c = 0x80; c < 0xa0; c++) out.push(String.fromCharCode(c)); // C1 controls (normalize.ts)
   for (const r of ruleset.rules) {
     // A rule for tagged lines is covered by the tag words; any other rule needs its own literal.
     if (r.tag !== "error" && r.tag !== "warn" && r.tag !== "tagged") {

@@ -5,9 +5,10 @@
 
 // CSI sequences (colours, cursor moves) and OSC sequences (terminal titles, hyperlinks).
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?/g;
-// Other C0 controls except tab; a NUL-ridden binary file becomes spaces, not a crash.
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
-const HAS_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+// Other C0 controls except tab, DEL and the C1 controls (a terminal reads U+009B as CSI): a
+// NUL-ridden binary file becomes spaces, not a crash, and no report can drive the terminal.
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+const HAS_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 // A JSON or Go-quoted string's escapes.
 const JSON_ESCAPE = /\\(["\\/bfnrt]|u[0-9a-fA-F]{4})/g;
 

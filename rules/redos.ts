@@ -30,6 +30,8 @@ export interface RegexVerdict {
   hotspot?: string[];
   /** Why the checker gave up, for `unknown` (e.g. `timeout`). */
   error?: string;
+  /** The time limit of the check, in milliseconds, for `unknown`: a longer limit checks again. */
+  timeout?: number;
 }
 
 export interface RegexCheckOptions {
@@ -82,12 +84,12 @@ interface CacheFile {
 
 /**
  * Checks patterns (ECMAScript sources, no flags) with recheck and returns a verdict for each.
- * Verdicts other than `unknown` are cached, so only new or changed patterns cost time.
+ * Verdicts are cached, so only new or changed patterns cost time (an `unknown` one is checked
+ * again with a longer time limit).
  */
 export async function checkRegexes(patterns: Iterable<string>, options: RegexCheckOptions = {}): Promise<Map<string, RegexVerdict>> {
   const timeout = options.timeout ?? (Number(process.env.CRIU_DOCTOR_REDOS_TIMEOUT) || 30_000);
   const version = recheckVersion();
-  // Verdicts depend on recheck's version and on the time limit (a pattern that timed out is not cached).
   const key = `recheck ${version}`;
   const cacheFile =
     options.cacheFile === undefined
@@ -107,7 +109,7 @@ export async function checkRegexes(patterns: Iterable<string>, options: RegexChe
   const todo: string[] = [];
   for (const p of new Set(patterns)) {
     const hit = cache[p];
-    if (hit) {
+    if (hit && (hit.status !== "unknown" || (hit.timeout ?? 0) >= timeout)) {
       out.set(p, hit);
       options.onVerdict?.(p, hit, { ms: 0, cached: true });
     } else todo.push(p);
@@ -151,11 +153,10 @@ export async function checkRegexes(patterns: Iterable<string>, options: RegexChe
           const pattern = todo[id]!;
           const t = performance.now();
           const verdict = await ask(id, pattern);
+          if (verdict.status === "unknown") verdict.timeout = timeout;
           out.set(pattern, verdict);
-          if (verdict.status !== "unknown") {
-            cache[pattern] = verdict;
-            dirty = true;
-          }
+          cache[pattern] = verdict;
+          dirty = true;
           options.onVerdict?.(pattern, verdict, { ms: Math.round(performance.now() - t), cached: false });
           if (id % 20 === 19) save(); // a long first run that is interrupted keeps what it learnt
         }

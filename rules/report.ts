@@ -15,9 +15,19 @@ export function link(url: string, style: Style): string {
   return style.siteUrl.replace(/\/+$/, "") + url;
 }
 
-/** Puts captured values into a fix command: `{pid}` becomes the captured pid, or `<pid>` when none was captured. */
+// A value the shell reads as one plain word, quoted or not.
+const PLAIN_WORD = /^[\w@%+=:,./~-]+$/;
+
+/**
+ * Puts captured values into a fix command: `{pid}` becomes the captured pid, or `<pid>` when none
+ * was captured. A log is untrusted input: a value that is not one plain word (`;`, `$(...)`,
+ * quotes, spaces) is never put into a command a reader may paste; it stays `<pid>`.
+ */
 export function fillCommand(command: string, captures: Record<string, string>): string {
-  return command.replace(/\{(\w+)\}/g, (_, name: string) => captures[name] ?? `<${name}>`);
+  return command.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = captures[name];
+    return v !== undefined && PLAIN_WORD.test(v) ? v : `<${name}>`;
+  });
 }
 
 function finding(f: Finding, article: CompiledArticle | undefined, s: Style): string[] {

@@ -116,9 +116,9 @@ export const failureSchema = z
     /** Where the facts come from. */
     refs: z.array(refSchema).min(1),
     /** Failure classes of the CRIU failure catalog (../shared/criu/catalog.json) this article covers. */
-    covers: z.array(z.string().regex(NAME)).default([]),
+    covers: z.array(z.string().regex(NAME, "a catalog class id: lowercase words joined by hyphens")).default([]),
     /** Ids of related articles. */
-    related: z.array(z.string().regex(NAME)).default([]),
+    related: z.array(z.string().regex(NAME, "an article id: lowercase words joined by hyphens")).default([]),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 // Every way an article can be wrong must stop the build with the file, the field and the reason.
 import { describe, expect, it } from "vitest";
-import { ArticleError, CompileError, compileArticles, type ArticleSource } from "../rules/compile.js";
+import { ArticleError, CompileError, checkRegexSafety, compileArticles, type ArticleSource } from "../rules/compile.js";
+import { checkRegexes } from "../rules/redos.js";
 
 const FILE = "content/failures/demo-failure.mdx";
 
@@ -22,6 +23,11 @@ const frontmatter = (over: Record<string, string> = {}) => {
 };
 
 const src = (text: string, path = FILE): ArticleSource => ({ path, text });
+
+/** The demo rule with more fields. */
+const ruleWith = (extra: string) => `match:\n  - pattern: 'Demo thing (?<what>\\w+) failed'\n    tag: error\n${extra}`;
+/** The demo rule with a near-condition whose pattern (YAML, quoted) and further lines are given. */
+const nearRule = (rest: string) => ruleWith(`    near:\n      pattern: ${rest}`);
 
 function errorsOf(sources: ArticleSource[]): ArticleError[] {
   try {
@@ -129,8 +135,87 @@ describe("compiler", () => {
     expectError([src(frontmatter({ related: "related: [no-such-article]" }))], "related[0]", /no article with id/);
   });
 
+  it("rejects a near-condition without a literal to prefilter on", () => {
+    expectError([src(frontmatter({ match: nearRule("'\\d+ \\w+'") }))], "match[0].near.pattern", /no literal text/);
+  });
+
+  it("rejects an article related to itself", () => {
+    expectError([src(frontmatter({ related: "related: [demo-failure]" }))], "related[0]", /cannot be related to itself/);
+  });
+
+  // Every other field the schema constrains: the error names the field and says what is expected.
+  const schemaCases: [string, Record<string, string> | string, string, RegExp][] = [
+    ["a pattern too short to mean anything", { match: "match:\n  - pattern: 'ab'" }, "match[0].pattern", /this short would match almost any line/],
+    ["a near pattern that does not compile", { match: nearRule("'Demo ('") }, "match[0].near.pattern", /does not compile/],
+    ["a near window out of range", { match: nearRule("'Demo other'\n      within: 0") }, "match[0].near.within", /greater than or equal to 1/],
+    ["a near direction outside the vocabulary", { match: nearRule("'Demo other'\n      direction: sideways") }, "match[0].near.direction", /Expected 'before' \| 'after' \| 'both'/],
+    ["an unknown field in a near-condition", { match: nearRule("'Demo other'\n      lines: 3") }, "match[0].near.lines", /unknown field/],
+    ["a source that is not a file name", { match: ruleWith("    source: [criu/mount]") }, "match[0].source[0]", /a file name such as/],
+    ["a wrapper outside the vocabulary", { match: ruleWith("    wrapper: kubectl") }, "match[0].wrapper", /Invalid enum value.*'kubectl'/],
+    ["a priority out of range", { match: ruleWith("    priority: 1000") }, "match[0].priority", /less than or equal to 100/],
+    ["a fractional priority", { match: ruleWith("    priority: 1.5") }, "match[0].priority", /Expected integer/],
+    ["a role outside the vocabulary", { match: ruleWith("    role: effect") }, "match[0].role", /Expected 'cause' \| 'symptom'/],
+    ["a tag outside the vocabulary", { match: "match:\n  - pattern: 'Demo thing (?<what>\\w+) failed'\n    tag: info" }, "match[0].tag", /Invalid enum value.*'info'/],
+    ["no rules at all", { match: "match: []" }, "match", /at least 1/],
+    ["a title too long", { title: `title: "${"x".repeat(130)}"` }, "title", /at most 120/],
+    ["a title that is not a string", { title: "title: 42" }, "title", /Expected string, received number/],
+    ["a summary too short", { summary: 'summary: "short"' }, "summary", /at least 20/],
+    ["an empty phase list", { phase: "phase: []" }, "phase", /at least 1/],
+    ["an area outside the vocabulary", { area: "area: storage" }, "area", /Invalid enum value.*'storage'/],
+    ["an option without its dashes", { options: "options: [tcp-established]" }, "options[0]", /an option such as --tcp-established/],
+    ["examples that are not a list", { examples: 'examples: "one line"' }, "examples", /Expected array, received string/],
+    ["no counterexample", { counterexamples: "counterexamples: []" }, "counterexamples", /at least 1/],
+    ["no fix", { fixes: "fixes: []" }, "fixes", /at least 1/],
+    ["a fix too short", { fixes: 'fixes:\n  - text: "Do it."' }, "fixes[0].text", /at least 10/],
+    ["an unknown field in a fix", { fixes: 'fixes:\n  - text: "Do the right thing with the demo."\n    cmd: "x"' }, "fixes[0].cmd", /unknown field/],
+    ["a CRIU version that is not a version", { criu: 'criu:\n  - version: "v3.17"\n    change: "Something changed here."' }, "criu[0].version", /a version such as 3\.17/],
+    ["a reference that is not a URL", { refs: 'refs:\n  - title: "criu.org"\n    url: "criu.org/TCP"' }, "refs[0].url", /Invalid url/],
+    ["a catalog class that is not an id", { covers: "covers: [Some_Class]" }, "covers[0]", /lowercase words joined by hyphens/],
+    ["a related id that is not an id", { related: "related: [Other Article]" }, "related[0]", /lowercase words joined by hyphens/],
+    ["frontmatter that is a string", "---\njust a string\n---\n", "frontmatter", /Expected object, received string/],
+    ["frontmatter that is a list", "---\n- a\n- b\n---\n", "frontmatter", /Expected object, received array/],
+    ["empty frontmatter", "---\n\n---\n", "frontmatter", /Expected object, received null/],
+  ];
+  for (const [what, over, field, reason] of schemaCases) {
+    it(`rejects ${what}`, () => {
+      expectError([src(typeof over === "string" ? over : frontmatter(over))], field, reason);
+    });
+  }
+
   it("reports every problem at once, not only the first", () => {
     const errors = errorsOf([src(frontmatter({ summary: "", phase: "phase: [later]" }))]);
     expect(errors.map((e) => e.field).sort()).toEqual(["phase[0]", "summary"]);
+  });
+});
+
+// The ReDoS check (rules/redos.ts, recheck): a pattern whose matching can take super-linear time
+// is refused, naming the file, the field, the attack string and where it backtracks.
+describe("regex safety", () => {
+  const check = (sources: ArticleSource[]) => checkRegexSafety(sources, { cacheFile: null });
+
+  it("accepts linear patterns", async () => {
+    expect(await check([src(frontmatter())])).toEqual([]);
+  });
+
+  it("refuses a pattern with exponential backtracking", async () => {
+    const match = "match:\n  - pattern: 'Demo thing (?<what>\\w+)failed'\n  - pattern: 'Demo (?:\\w+\\s?)+ failed$'";
+    const errors = await check([src(frontmatter({ match }))]);
+    expect(errors.map((e) => [e.file, e.field])).toEqual([[FILE, "match[1].pattern"]]);
+    expect(errors[0]!.message).toMatch(/^content\/failures\/demo-failure\.mdx: match\[1\]\.pattern: regex can take super-linear time \(attack string '.+'\): exponential backtracking in /);
+  });
+
+  it("gives the same verdicts with the pure-JavaScript backend (no native binary, no JVM)", async () => {
+    const patterns = ["^Demo (?:\\w+\\s?)+$", "Demo thing \\d+ failed"];
+    const pure = await checkRegexes(patterns, { cacheFile: null, backend: "pure" });
+    const native = await checkRegexes(patterns, { cacheFile: null });
+    expect([...pure.values()].map((v) => v.status)).toEqual(["vulnerable", "safe"]);
+    expect(pure).toEqual(native);
+  });
+
+  it("refuses a pattern with polynomial backtracking, in a rule or in its near-condition", async () => {
+    const match = "match:\n  - pattern: '(?<probe>\\w+) failed when demoing'\n    near:\n      pattern: '\\d+ demo near'";
+    const errors = await check([src(frontmatter({ match }))]);
+    expect(errors.map((e) => e.field)).toEqual(["match[0].pattern", "match[0].near.pattern"]);
+    for (const e of errors) expect(e.reason).toMatch(/^regex can take super-linear time \(attack string .+\): O\(n\^\d\) backtracking/);
   });
 });
