@@ -43,7 +43,8 @@ async function main() {
   }
   // --check-redos: refuse patterns that can take super-linear time (slow on a cold cache; see redos.ts).
   if (process.argv.includes("--check-redos")) {
-    const problems = await checkRegexSafety(sources);
+    const { enginePatterns } = await import("./check-redos.js");
+    const problems = await checkRegexSafety(sources, { prune: !process.argv.includes("--skip-invalid") }, enginePatterns());
     if (problems.length) {
       console.error(new CompileError(problems).message);
       process.exit(1);

@@ -234,8 +234,13 @@ export function articlePatterns(sources: readonly ArticleSource[]): PatternSite[
  * slow on a cold cache (about a second per pattern), so it is a step of its own: build-rules.ts
  * --check-redos and `npm run check:redos`.
  */
-export async function checkRegexSafety(sources: readonly ArticleSource[], options: RegexCheckOptions = {}): Promise<ArticleError[]> {
-  const sites = articlePatterns(sources);
+export async function checkRegexSafety(
+  sources: readonly ArticleSource[],
+  options: RegexCheckOptions = {},
+  /** More patterns to check in the same run, e.g. the engine's own line grammar. */
+  extra: readonly { file: string; field: string; pattern: string }[] = [],
+): Promise<ArticleError[]> {
+  const sites = [...articlePatterns(sources), ...extra];
   const verdicts = await checkRegexes(sites.map((s) => s.pattern), options);
   const errors: ArticleError[] = [];
   for (const site of sites) {

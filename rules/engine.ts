@@ -5,6 +5,7 @@ import { requiredLiterals } from "./literals.js";
 import { SIGNAL_SOURCES, isSecondary, parseLine, strongPhaseOf, versionOf, weakPhaseOf, type ParsedLine } from "./log-line.js";
 import { MAX_LINE, logicalLines } from "./normalize.js";
 import { buildPrefilter, type Prefilter } from "./prefilter.js";
+import { PieJoiner } from "./continuation.js";
 import { Automaton } from "./scanner.js";
 import type { CompiledRule, DiagnoseOptions, Diagnosis, Finding, Phase, RuleSet, UnmatchedLine, Wrapper } from "./types.js";
 import { WRAPPERS } from "./vocabulary.js";
@@ -268,9 +269,12 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     }
   }
 
+  // Old CRIU cut long pie messages over several lines; the joiner puts them back together.
+  const joiner = new PieJoiner(onLogical);
+
   function onPhysical(line: string) {
     physical++;
-    for (const l of logicalLines(line)) onLogical(l, physical);
+    for (const l of logicalLines(line)) joiner.push(l, physical);
   }
 
   /** Counts lines that hold no trigger literal: they cannot change the diagnosis. */
@@ -308,6 +312,14 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     const len = text.length;
     let pos = start;
     for (;;) {
+      if (joiner.waiting) {
+        // The line after a cut pie line is read whatever it holds: it may be the rest.
+        const end = text.indexOf("\n", pos);
+        if (end < 0) return pos;
+        onPhysical(text.slice(pos, end));
+        pos = end + 1;
+        continue;
+      }
       const hit = scanner.scanText(text, pos, len);
       skipLines(scanner.lines);
       if (hit < 0) return scanner.lineStart;
@@ -383,6 +395,13 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       const len = buf.length;
       let pos = start;
       for (;;) {
+        if (joiner.waiting) {
+          const end = buf.indexOf(10, pos);
+          if (end < 0) break;
+          onPhysical(utf8.decode(buf.subarray(pos, end)));
+          pos = end + 1;
+          continue;
+        }
         const hit = scanner.scanBytes(buf, pos, len);
         skipLines(scanner.lines);
         if (hit < 0) {
@@ -410,6 +429,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
         onPhysical(carry);
         carry = "";
       }
+      joiner.flush();
       pending = [];
       const states = [...articles.values()].sort((a, b) => (better(a.best, b.best) ? -1 : better(b.best, a.best) ? 1 : 0));
       const limit = options.maxFindings ?? Infinity;

@@ -35,8 +35,13 @@ export interface RegexVerdict {
 }
 
 export interface RegexCheckOptions {
-  /** JSON file of verdicts from earlier runs; null for none. Default: node_modules/.cache/criu-doctor/redos-<version>.json. */
+  /**
+   * JSON file of verdicts from earlier runs; null for none. Default: rules/redos-verdicts.json, which
+   * is committed like a lock file, so a fresh clone checks only patterns nobody has checked yet.
+   */
   cacheFile?: string | null;
+  /** Keep in the cache file only the verdicts of this call's patterns (a full run prunes the rest). */
+  prune?: boolean;
   /** Time limit for one pattern, in milliseconds. Default 30000 (CRIU_DOCTOR_REDOS_TIMEOUT). */
   timeout?: number;
   /** Worker threads. Default: the number of cores, at most 4. */
@@ -93,7 +98,7 @@ export async function checkRegexes(patterns: Iterable<string>, options: RegexChe
   const key = `recheck ${version}`;
   const cacheFile =
     options.cacheFile === undefined
-      ? (process.env.CRIU_DOCTOR_REDOS_CACHE ?? join(root, "node_modules", ".cache", "criu-doctor", `redos-${version}.json`))
+      ? (process.env.CRIU_DOCTOR_REDOS_CACHE ?? join(root, "rules", "redos-verdicts.json"))
       : options.cacheFile;
   let cache: Record<string, RegexVerdict> = {};
   if (cacheFile && existsSync(cacheFile)) {
@@ -107,6 +112,14 @@ export async function checkRegexes(patterns: Iterable<string>, options: RegexChe
 
   const out = new Map<string, RegexVerdict>();
   const todo: string[] = [];
+  let dirty = false;
+  if (options.prune) {
+    const wanted = new Set(patterns);
+    const kept = Object.fromEntries(Object.entries(cache).filter(([p]) => wanted.has(p)));
+    dirty = Object.keys(kept).length !== Object.keys(cache).length;
+    cache = kept;
+    patterns = wanted;
+  }
   for (const p of new Set(patterns)) {
     const hit = cache[p];
     if (hit && (hit.status !== "unknown" || (hit.timeout ?? 0) >= timeout)) {
@@ -114,20 +127,24 @@ export async function checkRegexes(patterns: Iterable<string>, options: RegexChe
       options.onVerdict?.(p, hit, { ms: 0, cached: true });
     } else todo.push(p);
   }
-  if (!todo.length) return out;
-
   const backend = options.backend ?? recheckBackend();
   const n = Math.max(1, Math.min(options.concurrency ?? Math.min(availableParallelism(), 4), todo.length));
   const params = { timeout };
-  let dirty = false;
   const save = () => {
     if (!cacheFile || !dirty) return;
     mkdirSync(dirname(cacheFile), { recursive: true });
     const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ key, verdicts: cache } satisfies CacheFile));
+    // Sorted, one verdict a line: the committed file diffs like a lock file.
+    const sorted = Object.fromEntries(Object.entries(cache).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const lines = Object.entries(sorted).map(([p, v]) => `    ${JSON.stringify(p)}: ${JSON.stringify(v)}`);
+    writeFileSync(tmp, `{\n  "key": ${JSON.stringify(key)},\n  "verdicts": {\n${lines.join(",\n")}\n  }\n}\n`);
     renameSync(tmp, cacheFile);
     dirty = false;
   };
+  if (!todo.length) {
+    save();
+    return out;
+  }
 
   const workers: Worker[] = [];
   try {

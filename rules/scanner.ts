@@ -102,7 +102,7 @@ export class Automaton {
 
   /**
    * Scans `s` from `from` (a line start) to `to`. Returns the index of the unit that completes the
-   * first literal, or -1. Sets `lines` to the newlines passed and `lineStart` to the start of the
+   * first literal (or of the `>` that ends a line), or -1. Sets `lines` to the newlines passed and `lineStart` to the start of the
    * line the scan stopped in.
    */
   scanText(s: string, from: number, to: number): number {
@@ -113,6 +113,12 @@ export class Automaton {
     for (let i = from; i < to; i++) {
       const u = s.charCodeAt(i);
       if (u === 10) {
+        // A line cut by CRIU's pie logger ends in `>`: the caller must see it (continuation.ts).
+        if (i > lineStart && s.charCodeAt(i - 1) === 62) {
+          this.lines = lines;
+          this.lineStart = lineStart;
+          return i - 1;
+        }
         lines++;
         lineStart = i + 1;
         row = 0;
@@ -130,7 +136,7 @@ export class Automaton {
     return -1;
   }
 
-  /** The same over UTF-8 bytes. */
+  /** The same over UTF-8 bytes. Kept a separate copy of the loop: one element type per loop keeps V8's code monomorphic. */
   scanBytes(b: Uint8Array, from: number, to: number): number {
     const { classOf, next } = (this.bytes ??= build(this.literals.map(utf8), 256));
     let row = 0;
@@ -139,6 +145,11 @@ export class Automaton {
     for (let i = from; i < to; i++) {
       const u = b[i]!;
       if (u === 10) {
+        if (i > lineStart && b[i - 1] === 62) {
+          this.lines = lines;
+          this.lineStart = lineStart;
+          return i - 1;
+        }
         lines++;
         lineStart = i + 1;
         row = 0;

@@ -104,7 +104,7 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     );
 
   const diagnosed = () => page.waitForSelector("#checker[data-state=done]");
-  const rootCause = () => page.locator("#results .finding--root");
+  const rootCause = () => page.locator("#results .ck-card--root");
 
   it("finds the root cause of a pasted restore log and links to its article", async () => {
     await paste(RESTORE_LOG);
@@ -115,15 +115,17 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     const link = card.locator("h3 a");
     await expect(link.getAttribute("href")).resolves.toBe(site("/failures/pid-mismatch/"));
     await expect(link.textContent()).resolves.toBe("PID already taken on restore");
-    await expect(card.locator("figcaption").first().textContent()).resolves.toBe(`Line ${ROOT_CAUSE_LINE}`);
-    await expect(card.locator("pre.logline mark").textContent()).resolves.toBe("Pid 17550 do not match expected 16817");
-    await expect(card.locator(".captures").textContent()).resolves.toContain("16817");
+    await expect(card.locator(".ck-ex__where").first().textContent()).resolves.toBe(`Line ${ROOT_CAUSE_LINE}`);
+    await expect(card.locator(".ck-ex__pre mark").textContent()).resolves.toBe("Pid 17550 do not match expected 16817");
+    await expect(card.locator(".ck-captures").textContent()).resolves.toContain("16817");
     // The fix command has the captured PID filled in.
     await expect(card.locator("pre.command mark.capture").first().textContent()).resolves.toBe("16817");
-    const context = await page.locator("#results .log-context").textContent();
+    const context = await page.locator("#results .ck-detected").textContent();
     expect(context).toContain("3.17.1");
     expect(context).toContain("restore");
-    await expect(page.locator("#results").getAttribute("aria-live")).resolves.toBe("polite");
+    // The result is announced by the status line (role=status is a polite live region).
+    await expect(page.locator("#status").getAttribute("role")).resolves.toBe("status");
+    await expect(page.locator("#status").textContent()).resolves.toContain("Root cause: PID already taken on restore, line 17.");
     expect(requests, "requests while diagnosing").toEqual([]);
 
     await link.click();
@@ -143,9 +145,9 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     // A log this small goes into the textarea, where it can be edited and checked again.
     await expect(page.locator("#log").inputValue()).resolves.toBe(RESTORE_LOG);
     // The copy button of a fix command copies it with the captured PID filled in.
-    const box = rootCause().locator(".command-box", { has: page.locator("mark.capture") }).first();
-    await box.locator("button.copy").click();
-    await expect(box.locator("button.copy").textContent()).resolves.toBe("Copied");
+    const box = rootCause().locator(".ck-command", { has: page.locator("mark.capture") }).first();
+    await box.locator("button.ck-copy").click();
+    await expect(box.locator("button.ck-copy").textContent()).resolves.toBe("Copied");
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(await box.locator("pre").textContent());
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toContain("16817");
     expect(requests).toEqual([]);
@@ -189,10 +191,10 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     await expect(page.locator("#held").isVisible()).resolves.toBe(true);
     await expect(page.locator("#held-text").textContent()).resolves.toMatch(/^restore\.log, \d+(\.\d)? MB$/);
     await expect(rootCause().getAttribute("data-finding")).resolves.toBe("pid-mismatch");
-    await expect(rootCause().locator("figcaption").first().textContent()).resolves.toBe(
+    await expect(rootCause().locator(".ck-ex__where").first().textContent()).resolves.toBe(
       `Line ${(ROOT_CAUSE_LINE + filler.length).toLocaleString("en")}`,
     );
-    await expect(page.locator("#results .results__stats").textContent()).resolves.toContain("restore.log");
+    await expect(page.locator("#results .ck-stats").textContent()).resolves.toContain("restore.log");
     expect(requests, "requests while diagnosing").toEqual([]);
   });
 
@@ -231,7 +233,7 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     await page.keyboard.press("Control+Enter");
     await diagnosed();
     await expect(rootCause().getAttribute("data-finding")).resolves.toBe("pid-mismatch");
-    await expect(page.locator("#results .results__stats").textContent()).resolves.toContain("Typed log");
+    await expect(page.locator("#results .ck-stats").textContent()).resolves.toContain("Typed log");
 
     // The Diagnose button, reached by keyboard, checks the same text again.
     await page.locator("#log").focus();
@@ -247,8 +249,8 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     await diagnosed();
     const text = (await page.locator("#results").textContent()) ?? "";
     expect(text).toContain("No known failure recognised");
-    await expect(page.locator("#results .unmatched li").count()).resolves.toBe(1);
-    await expect(page.locator("#results .unmatched figcaption").textContent()).resolves.toBe("Line 1");
+    await expect(page.locator("#results .ck-unmatched > li").count()).resolves.toBe(1);
+    await expect(page.locator("#results .ck-unmatched .ck-ex__where").textContent()).resolves.toBe("Line 1");
   });
 
   it("searches the articles with Pagefind, from the header's search form", async () => {
@@ -256,8 +258,9 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     await page.locator("#site-search").fill("Thread pid mismatch");
     await page.locator("#site-search").press("Enter");
     await page.waitForURL(/\/search\/\?q=Thread/);
-    const result = page.locator(`.pagefind-ui__result-link[href^="${site("/failures/pid-mismatch/")}"]`).first();
-    await result.waitFor();
+    await page.waitForSelector("[data-search][data-state=done]");
+    const result = page.locator(".search-result__title").first();
+    await expect(result.getAttribute("href")).resolves.toBe(site("/failures/pid-mismatch/"));
     await expect(result.textContent()).resolves.toBe("PID already taken on restore");
   });
 

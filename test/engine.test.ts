@@ -175,3 +175,33 @@ describe("untagged line prefixes", () => {
   ];
   for (const [line, body] of cases) it(JSON.stringify(line), () => expect(parseLine(line).body).toBe(body));
 });
+
+describe("pie lines cut by old CRIU", () => {
+  it("joins the pieces, so the rule sees the whole message, on the first piece's line", () => {
+    const log = [
+      "(00.177301) pie: 37: Restoring some state",
+      "(00.177380) pie: 37: Error (criu/pie/restorer.c:755): Thread pid mismatch 3393>",
+      "(00.177380) pie: 37: 1/33930",
+      "(00.177400) Error (criu/cr-restore.c:2324): Restoring FAILED.",
+    ].join("\n");
+    const f = diagnose(log).findings[0];
+    expect(f?.id).toBe("pid-mismatch");
+    expect(f?.line).toBe(2);
+    expect(f?.captures).toEqual({ got: "33931", expected: "33930" });
+  });
+
+  it("leaves a line ending in > alone when no continuation follows", () => {
+    const d = diagnose("pie: 5: Error (criu/pie/restorer.c:1): Something odd>\n(00.2) Dumping finished successfully");
+    expect(d.unmatched.map((u) => u.text)).toEqual(["pie: 5: Error (criu/pie/restorer.c:1): Something odd>"]);
+  });
+
+  it("gives the same result on the bulk path", () => {
+    const matcher = createMatcher(ruleset);
+    const filler = "(00.1) pie: 37: nothing to see here\n".repeat(3000);
+    const log = filler + "(00.177380) pie: 37: Error (criu/pie/restorer.c:755): Thread pid mismatch 3393>\n(00.177380) pie: 37: 1/33930\n" + filler;
+    const plain = createDiagnoser(matcher, { plain: true }).push(log).end();
+    const fast = createDiagnoser(matcher).pushBytes(new TextEncoder().encode(log)).end();
+    expect(fast).toEqual(plain);
+    expect(plain.findings[0]?.line).toBe(3001);
+  });
+});

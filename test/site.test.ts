@@ -9,6 +9,10 @@ import { loadArticles } from "../rules/build-rules.ts";
 import { readArticle } from "../rules/compile.ts";
 import { ruleset } from "../rules/generated/ruleset.ts";
 import { editUrl } from "../src/config.ts";
+import { areaLabel } from "../src/lib/labels.ts";
+import { articleMessages } from "../src/lib/messages.ts";
+import { configLine } from "../src/lib/options.ts";
+import { AREAS, PHASES } from "../rules/vocabulary.ts";
 import { DIST, distPath, requireBuild, site } from "./helpers/paths.ts";
 import { startServer, type RunningServer } from "./helpers/server.ts";
 
@@ -32,6 +36,10 @@ function decode(html: string): string {
     .replace(/&amp;/g, "&");
 }
 
+/** `process tree` -> `process-tree`, `--tcp-established` -> `tcp-established` (as src/lib/paths.ts). */
+const areaSegment = (area: string) => area.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+const bare = (option: string) => option.replace(/^-+/, "");
+
 /** White space collapsed, as when comparing what a page shows. */
 const squash = (s: string) => s.replace(/\s+/g, " ").trim();
 
@@ -46,9 +54,85 @@ function optionsInProse(markdown: string): string[] {
 }
 
 describe("built pages", () => {
-  it("has the home page, the checker, search, the article index and a 404 page", () => {
-    for (const page of ["index.html", "check/index.html", "search/index.html", "failures/index.html", "404.html"]) {
+  it("has the home page, the checker, search, the article index, the message and option indexes and a 404 page", () => {
+    for (const page of [
+      "index.html",
+      "check/index.html",
+      "search/index.html",
+      "failures/index.html",
+      "messages/index.html",
+      "options/index.html",
+      "404.html",
+    ]) {
       expect(existsSync(join(DIST, page)), page).toBe(true);
+    }
+  });
+
+  it("has a page for every area of the vocabulary and every CRIU command", () => {
+    for (const area of AREAS) expect(existsSync(join(DIST, "failures/area", areaSegment(area), "index.html")), area).toBe(true);
+    for (const phase of PHASES.filter((p) => p !== "any")) {
+      expect(existsSync(join(DIST, "failures/phase", phase, "index.html")), phase).toBe(true);
+    }
+  });
+
+  it("lists every article on its area page and on the page of each of its phases", () => {
+    for (const a of articles) {
+      const link = `href="${site(`/failures/${a.id}/`)}"`;
+      expect(read(`failures/area/${areaSegment(a.frontmatter.area)}/index.html`), a.id).toContain(link);
+      const phases = a.frontmatter.phase.includes("any") ? PHASES.filter((p) => p !== "any") : a.frontmatter.phase;
+      for (const p of phases) expect(read(`failures/phase/${p}/index.html`), `${a.id} in ${p}`).toContain(link);
+    }
+  });
+
+  it("indexes every option: /options/#<option> with its config-file line and the articles that name it", () => {
+    const html = read("options/index.html");
+    const byOption = new Map<string, string[]>();
+    for (const a of articles) for (const o of a.frontmatter.options) byOption.set(o, [...(byOption.get(o) ?? []), a.id]);
+    expect(byOption.size).toBeGreaterThan(0);
+    for (const [option, ids] of byOption) {
+      const section = new RegExp(`<section[^>]*id="${bare(option)}"[\\s\\S]*?</section>`).exec(html)?.[0];
+      expect(section, option).toBeDefined();
+      expect(decode(section!), option).toContain(`<code>${option}</code>`);
+      expect(decode(section!), option).toContain(`<code>${configLine(option)}</code>`);
+      expect(configLine(option).startsWith(bare(option)), option).toBe(true);
+      for (const id of ids) expect(section, `${option}: ${id}`).toContain(`href="${site(`/failures/${id}/`)}"`);
+      // The option's own page says the same.
+      const page = read(`failures/option/${bare(option)}/index.html`);
+      expect(decode(page), option).toContain(`<code>${configLine(option)}</code>`);
+      for (const id of ids) expect(page, `${option}: ${id}`).toContain(`href="${site(`/failures/${id}/`)}"`);
+    }
+  });
+
+  it("indexes every message the rules recognise at /messages/, each linked to its article", () => {
+    const html = read("messages/index.html");
+    let total = 0;
+    for (const a of articles) {
+      const messages = articleMessages(a.id, a.frontmatter);
+      // Every rule finds its message in an example (the compiler insists on that); equal texts count once.
+      expect(messages.length, a.id).toBeGreaterThan(0);
+      expect(messages.length, a.id).toBeLessThanOrEqual(a.frontmatter.match.length);
+      const entry = new RegExp(`<div[^>]*id="${a.id}"[\\s\\S]*?</ul>`).exec(html)?.[0];
+      expect(entry, a.id).toBeDefined();
+      expect(entry, a.id).toContain(`href="${site(`/failures/${a.id}/`)}"`);
+      const shown = textOf(entry!);
+      for (const m of messages) {
+        expect(shown, a.id).toContain(squash(m.text));
+        // The message is the line without its timestamp, pid column or level tag.
+        expect(m.text, a.id).not.toMatch(/^\(\s*\d+\.\d+\)|(?:Error|Warn)\s+\([\w./+-]+:\d+\):/);
+        expect(m.text.slice(m.span[0], m.span[1]).length, `${a.id}: matched part of ${m.text}`).toBeGreaterThan(0);
+        total++;
+      }
+    }
+    expect(textOf(html)).toContain(`The ${total} messages`);
+  });
+
+  it("links the indexes from the header and the footer of every page", () => {
+    for (const page of ["index.html", "failures/index.html", "messages/index.html", "options/index.html", "404.html", `failures/${articles[0]!.id}/index.html`]) {
+      const html = read(page);
+      for (const path of ["/messages/", "/options/", "/failures/", "/search/", "/check/"] as const) {
+        expect(html, `${page} -> ${path}`).toContain(`href="${site(path)}"`);
+      }
+      for (const area of AREAS) expect(html, `${page} -> ${area}`).toContain(`href="${site(`/failures/area/${areaSegment(area)}/`)}"`);
     }
   });
 
@@ -105,8 +189,23 @@ describe("article pages", () => {
       if (fix.command) expect(text).toContain(squash(fix.command));
     }
     for (const note of data.criu) expect(text).toContain(squash(note.change));
+    // Version notes oldest first.
+    const shownVersions = [...html.matchAll(/<dt>CRIU (\d+(?:\.\d+)+)<\/dt>/g)].map((m) => m[1]!);
+    expect(shownVersions.length).toBe(data.criu.length);
+    const num = (v: string) => v.split(".").map(Number).reduce((n, x, i) => n + x * 1000 ** (2 - i), 0);
+    expect(shownVersions.map(num)).toEqual([...shownVersions.map(num)].sort((x, y) => x - y));
     for (const ref of data.refs) expect(html).toContain(`href="${ref.url.replace(/&/g, "&amp;")}"`);
     expect(html).toContain(`href="${editUrl(article.path)}"`);
+    // The messages the rules look for, the options with their config lines, the way back to the area.
+    for (const m of articleMessages(id, data)) expect(text).toContain(squash(m.text));
+    for (const o of data.options) {
+      expect(html).toContain(`href="${site(`/failures/option/${bare(o)}/`)}"`);
+      expect(decode(html)).toContain(`<code>${configLine(o)}</code>`);
+    }
+    for (const r of data.related.filter((r) => built.has(r))) expect(html, r).toContain(`href="${site(`/failures/${r}/`)}"`);
+    expect(html).toContain(`href="${site(`/failures/area/${areaSegment(data.area)}/`)}"`);
+    // Pagefind runs the text of adjacent elements together when nothing separates them.
+    expect(html).not.toMatch(/<\/pre><pre|<\/dt><dd/);
   });
 
   it.each(articles.map((a) => [a.id, a] as const))("%s keeps CRIU options intact (no smart dashes)", (id, article) => {
@@ -140,16 +239,27 @@ describe("article pages", () => {
     expect(html).toMatch(/data-pagefind-filter="phase"[^>]*>restore</);
     expect(html).toMatch(/data-pagefind-filter="area"[^>]*>Process tree</);
     expect(html).toMatch(/data-pagefind-filter="option"[^>]*>--restore-detached</);
+    expect(html).toMatch(/data-pagefind-meta="summary"/);
+    expect(html).toMatch(/data-pagefind-sort="stage:2"/);
+    // The options CRIU's own message names become a filter the search page uses to rank.
+    expect(read("failures/tcp-established-connection/index.html")).toContain('data-pagefind-filter="names:--tcp-established"');
   });
 });
 
 describe("search and checker assets", () => {
-  it("has the Pagefind bundle and its default UI", () => {
-    for (const file of ["pagefind.js", "pagefind-ui.js", "pagefind-ui.css"]) {
-      expect(existsSync(join(DIST, "pagefind", file)), file).toBe(true);
+  it("has the Pagefind bundle, and search forms that work as plain links to /search/", () => {
+    expect(existsSync(join(DIST, "pagefind", "pagefind.js"))).toBe(true);
+    const search = read("search/index.html");
+    expect(search).toContain(`data-bundle="${site("/pagefind/")}"`);
+    for (const name of ["q", "phase", "area", "option"]) expect(search, name).toMatch(new RegExp(`name="${name}"`));
+    expect(search).toContain("<noscript>");
+    for (const page of ["index.html", "failures/index.html", `failures/${articles[0]!.id}/index.html`]) {
+      expect(read(page), page).toMatch(new RegExp(`<form[^>]*action="${site("/search/")}"[^>]*method="get"`));
     }
-    expect(read("index.html")).toContain(site("/pagefind/pagefind-ui.js"));
-    expect(read("search/index.html")).toContain(site("/pagefind/pagefind-ui.js"));
+    // Filter values on the search page are the ones the articles carry.
+    for (const area of new Set(articles.map((a) => a.frontmatter.area))) {
+      expect(search, area).toContain(`value="${areaSegment(area)}" data-filter="${areaLabel(area)}"`);
+    }
   });
 
   it("ships the checker form, its live results region and its worker", () => {
@@ -186,11 +296,21 @@ describe("internal links", () => {
     return null;
   };
 
+  it("walks every page, the new indexes included", () => {
+    const rel = new Set(pages.map((p) => relative(DIST, p)));
+    for (const page of ["messages/index.html", "options/index.html", "failures/area/mounts/index.html", "failures/phase/pre-dump/index.html", "search/index.html"]) {
+      expect(rel.has(page), page).toBe(true);
+    }
+    expect(pages.length).toBeGreaterThan(ruleset.articles.length + AREAS.length);
+  });
+
   it("resolve to a page, and their #fragments to an element of it", () => {
+    let checked = 0;
     const broken: string[] = [];
     for (const page of pages) {
       const html = readFileSync(page, "utf8");
       for (const [, url] of html.matchAll(/\shref="(\/[^"]*|#[^"]*)"/g)) {
+        checked++;
         const [path, fragment] = decode(url!).split("#") as [string, string | undefined];
         const file = path ? target(path) : page;
         if (!file) {
@@ -203,6 +323,7 @@ describe("internal links", () => {
       }
     }
     expect(broken).toEqual([]);
+    expect(checked).toBeGreaterThan(pages.length * 20);
   });
 });
 
