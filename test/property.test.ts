@@ -13,7 +13,9 @@ import { PHASES } from "../rules/vocabulary.js";
 import { expectContract, physicalLines } from "./helpers/contract.js";
 
 const matcher = createMatcher(ruleset);
-const SEED = Number(process.env.FC_SEED) || undefined; // FC_SEED=... reproduces a failure fast-check reports
+// FC_SEED=... reproduces a failure fast-check reports. CI runs one fixed seed, so that a landing
+// never depends on the draw; local runs draw a new seed each time and keep exploring.
+const SEED = Number(process.env.FC_SEED) || (process.env.CI ? 20261127 : undefined);
 const runs = (n: number) => ({ numRuns: n, seed: SEED });
 
 // ---- inputs ---------------------------------------------------------------------------------
