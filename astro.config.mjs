@@ -10,6 +10,22 @@ const site = process.env.CRIU_DOCTOR_SITE_URL || undefined;
 // A site published under a path serves every page below that path.
 const base = site ? new URL(site).pathname.replace(/\/+$/, "") || "/" : "/";
 
+/** Inline code that is one CRIU option (`--tcp-established`, `-j`) gets class="option", so that it
+ *  never breaks after its dashes (see code.option in src/styles/global.css).
+ *  @param {any} node */
+function markOptions(node) {
+  for (const child of node.children ?? []) {
+    if (child.type !== "element") continue;
+    if (child.tagName === "pre") continue;
+    const text = child.children?.length === 1 && child.children[0].type === "text" ? child.children[0].value : null;
+    if (child.tagName === "code" && text && /^--?[a-z][\w-]*(?:=\S*)?$/i.test(text)) {
+      const cls = child.properties.className ?? [];
+      child.properties.className = [...(Array.isArray(cls) ? cls : [cls]), "option"];
+    } else markOptions(child);
+  }
+}
+const rehypeMarkOptions = () => markOptions;
+
 /** Markdown settings shared by .md and .mdx: GFM comes from remark-gfm, and smartypants stays off
  *  because it turns `--tcp-established` into an en dash followed by `tcp-established`.
  *  @type {import("astro").AstroUserConfig["markdown"]} */
@@ -17,8 +33,10 @@ const markdown = {
   gfm: false,
   smartypants: false,
   remarkPlugins: [remarkGfm],
+  rehypePlugins: [rehypeMarkOptions],
   // Code blocks follow the reader's light or dark setting (see .astro-code in src/styles/global.css).
-  shikiConfig: { themes: { light: "github-light", dark: "github-dark" } },
+  // The "-default" GitHub themes: their comment colour meets WCAG AA contrast on their background.
+  shikiConfig: { themes: { light: "github-light-default", dark: "github-dark-default" } },
 };
 
 export default defineConfig({

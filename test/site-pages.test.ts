@@ -131,7 +131,7 @@ describe.runIf(status === "run")("site pages in Chromium", () => {
       await expect(page.locator("pre.logline").count()).resolves.toBeGreaterThan(1);
       await expect(page.locator("ol.fixes > li").count()).resolves.toBeGreaterThan(0);
       await expect(page.locator("ul.refs > li").count()).resolves.toBeGreaterThan(0);
-      await expect(page.locator("a", { hasText: "Edit this page" }).getAttribute("href")).resolves.toMatch(/\/edit\/.*content\/failures\/.*\.mdx$/);
+      await expect(page.locator(".edit a", { hasText: "Edit this page" }).getAttribute("href")).resolves.toMatch(/\/edit\/.*content\/failures\/.*\.mdx$/);
       await expect(page.locator(".breadcrumbs a").count()).resolves.toBe(2);
       // The search-only words stay out of sight.
       await expect(page.locator(".search-terms").isVisible()).resolves.toBe(false);

@@ -7,6 +7,7 @@
 import { createDiagnoser, createMatcher } from "../../rules/engine.ts";
 import { requiredLiterals } from "../../rules/literals.ts";
 import { parseLine } from "../../rules/log-line.ts";
+import { wrapperPrefixLength } from "./log-text.ts";
 import type { FailureFrontmatter } from "../../rules/schema.ts";
 import type { CompiledArticle, CompiledRule } from "../../rules/types.ts";
 
@@ -26,31 +27,6 @@ export interface RuleMessage {
   line: string;
 }
 
-// Prefixes that wrappers put before an untagged message and that parseLine keeps: logrus fields
-// (`time="..." level=error msg=`), Go/klog and journald stamps, `Error: ` of the CLI tools.
-const WRAPPER_PREFIX = [
-  /^(?:time="[^"]*"\s+)?level=\w+\s+msg=/,
-  /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\]\s*/,
-  /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\s+/,
-  /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [\w.@/-]+(?:\[\d+\])?:\s+/,
-];
-
-/** Cuts wrapper prefixes before an untagged message; returns how many characters were cut. */
-function wrapperPrefixLength(text: string): number {
-  let cut = 0;
-  for (let again = true; again; ) {
-    again = false;
-    for (const re of WRAPPER_PREFIX) {
-      const m = re.exec(text.slice(cut));
-      if (m && m[0].length > 0) {
-        cut += m[0].length;
-        again = true;
-      }
-    }
-  }
-  return cut;
-}
-
 function compiledRules(id: string, fm: FailureFrontmatter): CompiledRule[] {
   return fm.match.map((m) => {
     const rule: CompiledRule = {
@@ -68,8 +44,18 @@ function compiledRules(id: string, fm: FailureFrontmatter): CompiledRule[] {
   });
 }
 
+const cache = new Map<string, { fm: FailureFrontmatter; messages: RuleMessage[] }>();
+
 /** The messages of one article, one per rule (in `match` order), duplicates left out. */
 export function articleMessages(id: string, fm: FailureFrontmatter): RuleMessage[] {
+  const hit = cache.get(id);
+  if (hit?.fm === fm) return hit.messages;
+  const messages = computeMessages(id, fm);
+  cache.set(id, { fm, messages });
+  return messages;
+}
+
+function computeMessages(id: string, fm: FailureFrontmatter): RuleMessage[] {
   const article: CompiledArticle = {
     id,
     title: fm.title,
@@ -117,4 +103,13 @@ export function searchForms(text: string): string[] {
     .replace(/\b(\w+)n't\b/gi, "$1 not");
   forms.add(expanded);
   return [...forms];
+}
+
+// `consider using --x`, `Try "--x auto"`, `requires '--x`, `Invalid value for --x`, `the --x option`.
+const SUGGESTION =
+  /\b(?:consider(?: using| omitting)?|use|using|try|set(?: the)?|requires|with(?: the)?|for|option)\s+["'`]?(--[a-z][a-z0-9-]*[a-z0-9])|(--[a-z][a-z0-9-]*[a-z0-9])["'`]?\s+options?\b/gi;
+
+/** The CRIU options a message tells the reader to use (or to leave out), not those it only echoes. */
+export function suggestedOptions(text: string): string[] {
+  return [...new Set([...text.matchAll(SUGGESTION)].map((m) => (m[1] ?? m[2])!.toLowerCase()))];
 }

@@ -17,8 +17,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
-/** 1234567 -> "1,234,567". */
-export const formatCount = (n: number) => n.toLocaleString("en");
+const numbers = new Intl.NumberFormat("en");
+/** 1234567 -> "1,234,567" (one formatter: toLocaleString builds a new one for every call). */
+export const formatCount = (n: number) => numbers.format(n);
 
 /** A size in bytes (or characters) as "0.4 MB", "12 MB". */
 export function formatSize(n: number): string {
