@@ -3,6 +3,7 @@
 // fails to load is worse than no rule at all.
 import { parse as parseYaml } from "yaml";
 import { ZodError } from "zod";
+import { compileRules } from "./compile-rules.js";
 import { createDiagnoser, createMatcher } from "./engine.js";
 import { requiredLiterals } from "./literals.js";
 import { checkRegexes, describeVerdict, type RegexCheckOptions } from "./redos.js";
@@ -84,22 +85,6 @@ function zodErrors(file: string, err: ZodError): ArticleError[] {
   });
 }
 
-function compileRules(id: string, fm: FailureFrontmatter): CompiledRule[] {
-  return fm.match.map((m) => {
-    const rule: CompiledRule = {
-      article: id,
-      pattern: m.pattern,
-      role: m.role,
-      tag: m.tag,
-      priority: m.priority,
-      literals: requiredLiterals(m.pattern),
-    };
-    if (m.source) rule.source = m.source;
-    if (m.near) rule.near = { pattern: m.near.pattern, within: m.near.within, direction: m.near.direction };
-    if (m.wrapper) rule.wrapper = m.wrapper;
-    return rule;
-  });
-}
 
 /** The matcher skips lines by literal: a rule that can match untagged lines must name one. */
 function checkLiterals(file: string, rules: CompiledRule[]): ArticleError[] {

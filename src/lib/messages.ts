@@ -5,11 +5,11 @@
 // never written twice and always agrees with what the matcher does.
 // No Astro imports: the tests use this module directly.
 import { createDiagnoser, createMatcher } from "../../rules/engine.ts";
-import { requiredLiterals } from "../../rules/literals.ts";
+import { compileRules } from "../../rules/compile-rules.ts";
 import { parseLine } from "../../rules/log-line.ts";
 import { wrapperPrefixLength } from "./log-text.ts";
 import type { FailureFrontmatter } from "../../rules/schema.ts";
-import type { CompiledArticle, CompiledRule } from "../../rules/types.ts";
+import type { CompiledArticle } from "../../rules/types.ts";
 
 export interface RuleMessage {
   /** Index of the rule in the article's `match`. */
@@ -27,22 +27,6 @@ export interface RuleMessage {
   line: string;
 }
 
-function compiledRules(id: string, fm: FailureFrontmatter): CompiledRule[] {
-  return fm.match.map((m) => {
-    const rule: CompiledRule = {
-      article: id,
-      pattern: m.pattern,
-      role: m.role,
-      tag: m.tag,
-      priority: m.priority,
-      literals: requiredLiterals(m.pattern),
-    };
-    if (m.source) rule.source = m.source;
-    if (m.near) rule.near = { pattern: m.near.pattern, within: m.near.within, direction: m.near.direction };
-    if (m.wrapper) rule.wrapper = m.wrapper;
-    return rule;
-  });
-}
 
 const cache = new Map<string, { fm: FailureFrontmatter; messages: RuleMessage[] }>();
 
@@ -68,7 +52,7 @@ function computeMessages(id: string, fm: FailureFrontmatter): RuleMessage[] {
   };
   const out: RuleMessage[] = [];
   const seen = new Set<string>();
-  compiledRules(id, fm).forEach((rule, index) => {
+  compileRules(id, fm).forEach((rule, index) => {
     const matcher = createMatcher({ schema: 1, articles: [article], rules: [rule] });
     for (const example of fm.examples) {
       const finding = createDiagnoser(matcher).push(example).end().findings[0];
