@@ -128,8 +128,9 @@ async function pasteRun(text) {
   await page.waitForTimeout(200); // long tasks are reported a little after they end
   const long = await sinceIn(page, result.start);
   const root = await page.locator(".ck-card--root").getAttribute("data-finding");
+  const worker = (await page.locator(".ck-stats").textContent())?.match(/checked in ([\d,]+) ms/)?.[1];
   await context.close();
-  if (verbose) console.log(`  run: ${Math.round(result.end - result.start)} ms; long tasks: ${long.list.join(", ") || "none"}`);
+  if (verbose) console.log(`  run: ${Math.round(result.end - result.start)} ms (${worker} ms of it in the worker); long tasks: ${long.list.join(", ") || "none"}`);
   return { ms: result.end - result.start, long, root, requests: requests.length };
 }
 
