@@ -52,14 +52,14 @@ export interface Matcher {
 /**
  * Literals of which every line that can change a diagnosis contains one: the rules' own literals,
  * their near-conditions', the level tags (unmatched Error lines, weak phase signals), version and
- * phase signals, and the characters that make normalisation change a line (escape, backslash and
- * control characters). Null when a rule for untagged lines or a near-condition has no literal
- * (the compiler refuses such rules), which disables bulk scanning.
+ * phase signals, and the logrus ` msg="` that normalisation unquotes. The other lines normalisation
+ * changes hold an escape or a backslash, or end in `>`: the engine finds those with indexOf
+ * (FORCED_UNITS). Leading blanks are dropped from each literal (normalisation may remove controls
+ * among blanks at a line's start, see normalize.ts). Null when a rule for untagged lines or a
+ * near-condition has no literal (the compiler refuses such rules), which disables bulk scanning.
  */
 function triggerLiterals(ruleset: RuleSet): string[] | null {
-  const out = ["Error", "Warn", "\x1b", "\\", "\x7f", ' msg="'];
-  for (let c = 0; c < 32; c++) if (c !== 9 && c !== 10 && c !== 13) out.push(String.fromCharCode(c));
-  for (let c = 0x80; c < 0xa0; c++) out.push(String.fromCharCode(c)); // C1 controls (normalize.ts)
+  const out = ["Error", "Warn", ' msg="'];
   for (const r of ruleset.rules) {
     // A rule for tagged lines is covered by the tag words; any other rule needs its own literal.
     if (r.tag !== "error" && r.tag !== "warn" && r.tag !== "tagged") {
@@ -77,7 +77,8 @@ function triggerLiterals(ruleset: RuleSet): string[] | null {
     if (!lits.length) return null;
     out.push(...lits);
   }
-  return out;
+  const trimmed = out.map((l) => l.replace(/^\s+/, ""));
+  return trimmed.every((l) => l.length > 0) ? trimmed : null;
 }
 
 export function createMatcher(ruleset: RuleSet): Matcher {
@@ -307,10 +308,17 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     return start;
   }
 
-  /** The bulk path: only lines holding a trigger literal are split out and looked at. */
+  /**
+   * The bulk path over text: only lines holding a trigger literal, an escape or a backslash, and
+   * lines ending in `>` (a cut pie line), are split out and looked at; the others are only counted.
+   */
   function scanLines(text: string, start: number, scanner: Automaton): number {
     const len = text.length;
     let pos = start;
+    // The next escape, backslash and `>\n`, each searched again only once passed.
+    let esc = -2;
+    let bs = -2;
+    let gt = -2;
     for (;;) {
       if (joiner.waiting) {
         // The line after a cut pie line is read whatever it holds: it may be the rest.
@@ -320,12 +328,57 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
         pos = end + 1;
         continue;
       }
-      const hit = scanner.scanText(text, pos, len);
-      skipLines(scanner.lines);
-      if (hit < 0) return scanner.lineStart;
+      if (esc !== -1 && esc < pos) esc = text.indexOf("\x1b", pos);
+      if (bs !== -1 && bs < pos) bs = text.indexOf("\\", pos);
+      if (gt !== -1 && gt < pos) gt = text.indexOf(">\n", pos);
+      const forced = firstOf(esc, bs, gt);
+      let hit = scanner.findText(text, pos, forced < 0 ? len : forced);
+      if (hit < 0) hit = forced;
+      if (hit < 0) {
+        const rest = text.lastIndexOf("\n") + 1;
+        if (rest > pos) skipLines(countText(text, pos, rest));
+        return Math.max(rest, pos);
+      }
+      const lineStart = Math.max(pos, text.lastIndexOf("\n", hit) + 1);
       const end = text.indexOf("\n", hit);
-      if (end < 0) return scanner.lineStart;
-      onPhysical(text.slice(scanner.lineStart, end));
+      if (lineStart > pos) skipLines(countText(text, pos, lineStart));
+      if (end < 0) return lineStart;
+      onPhysical(text.slice(lineStart, end));
+      pos = end + 1;
+    }
+  }
+
+  /** The same over UTF-8 bytes (see scanLines); `buf` is a Buffer in Node, for its fast indexOf. */
+  function scanLinesBytes(buf: Uint8Array, start: number, scanner: Automaton): number {
+    const len = buf.length;
+    let pos = start;
+    let esc = -2;
+    let bs = -2;
+    let gt = -2;
+    for (;;) {
+      if (joiner.waiting) {
+        const end = buf.indexOf(10, pos);
+        if (end < 0) return pos;
+        onPhysical(utf8.decode(buf.subarray(pos, end)));
+        pos = end + 1;
+        continue;
+      }
+      if (esc !== -1 && esc < pos) esc = buf.indexOf(0x1b, pos);
+      if (bs !== -1 && bs < pos) bs = buf.indexOf(0x5c, pos);
+      if (gt !== -1 && gt < pos) gt = indexOfPair(buf, 0x3e, 0x0a, pos);
+      const forced = firstOf(esc, bs, gt);
+      let hit = scanner.findBytes(buf, pos, forced < 0 ? len : forced);
+      if (hit < 0) hit = forced;
+      if (hit < 0) {
+        const rest = buf.lastIndexOf(10) + 1;
+        if (rest > pos) skipLines(countBytes(buf, pos, rest));
+        return Math.max(rest, pos);
+      }
+      const lineStart = Math.max(pos, buf.lastIndexOf(10, hit) + 1);
+      const end = buf.indexOf(10, hit);
+      if (lineStart > pos) skipLines(countBytes(buf, pos, lineStart));
+      if (end < 0) return lineStart;
+      onPhysical(utf8.decode(buf.subarray(lineStart, end)));
       pos = end + 1;
     }
   }
@@ -376,47 +429,27 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
         if (cut < 0) return diagnoser;
         chunk = chunk.subarray(cut);
       }
-      // A plain Uint8Array view whatever came in (Buffer or not): one element kind keeps the
-      // scanner's loop monomorphic.
-      let buf = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
+      // One kind of view whatever came in (a Buffer in Node, for its fast indexOf; a plain
+      // Uint8Array elsewhere): one element kind keeps the scanner's loop monomorphic.
+      let buf = nativeView(chunk);
       if (bytesCarry?.length) {
-        buf = new Uint8Array(bytesCarry.length + chunk.length);
-        buf.set(bytesCarry);
-        buf.set(chunk, bytesCarry.length);
+        const joined = new Uint8Array(bytesCarry.length + chunk.length);
+        joined.set(bytesCarry);
+        joined.set(chunk, bytesCarry.length);
+        buf = nativeView(joined);
       }
       bytesCarry = null;
       let start = 0;
       if (physical === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
-      if (!scanner || buf.includes(13)) {
+      if (!scanner || buf.indexOf(13) >= 0) {
         // Hand over to the text path for good; the decoder keeps split multi-byte characters.
         decoder = new TextDecoder("utf-8", { ignoreBOM: true });
         return diagnoser.push(decoder.decode(buf.subarray(start), { stream: true }));
       }
       const len = buf.length;
-      let pos = start;
-      for (;;) {
-        if (joiner.waiting) {
-          const end = buf.indexOf(10, pos);
-          if (end < 0) break;
-          onPhysical(utf8.decode(buf.subarray(pos, end)));
-          pos = end + 1;
-          continue;
-        }
-        const hit = scanner.scanBytes(buf, pos, len);
-        skipLines(scanner.lines);
-        if (hit < 0) {
-          pos = scanner.lineStart;
-          break;
-        }
-        const end = buf.indexOf(10, hit);
-        if (end < 0) {
-          pos = scanner.lineStart;
-          break;
-        }
-        onPhysical(utf8.decode(buf.subarray(scanner.lineStart, end)));
-        pos = end + 1;
-      }
-      if (pos < len) bytesCarry = buf.slice(pos, Math.min(len, pos + MAX_CARRY_BYTES));
+      const pos = scanLinesBytes(buf, start, scanner);
+      // A copy: the caller may reuse its buffer.
+      if (pos < len) bytesCarry = new Uint8Array(buf.subarray(pos, Math.min(len, pos + MAX_CARRY_BYTES)));
       return diagnoser;
     },
     end(): Diagnosis {
@@ -460,4 +493,43 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     },
   };
   return diagnoser;
+}
+
+/** The smallest of the non-negative indices, or -1. */
+function firstOf(a: number, b: number, c: number): number {
+  let m = -1;
+  if (a >= 0) m = a;
+  if (b >= 0 && (m < 0 || b < m)) m = b;
+  if (c >= 0 && (m < 0 || c < m)) m = c;
+  return m;
+}
+
+/** Newlines in s[from, to). */
+function countText(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = s.indexOf("\n", from); i >= 0 && i < to; i = s.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+/** Newlines in b[from, to). */
+function countBytes(b: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = b.indexOf(10, from); i >= 0 && i < to; i = b.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+// Node's Buffer#indexOf is a memchr, ten times faster than a plain Uint8Array's; the bytes path
+// uses a Buffer view of its input when there is a Buffer (Node), a Uint8Array otherwise.
+const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): Uint8Array } }).Buffer;
+const PAIR_GT_NL = NodeBuffer ? NodeBuffer.from(new Uint8Array([0x3e, 0x0a]).buffer, 0, 2) : null;
+
+function nativeView(b: Uint8Array): Uint8Array {
+  return NodeBuffer ? NodeBuffer.from(b.buffer, b.byteOffset, b.length) : new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
+/** Index of the byte pair a, b in buf from `from`, or -1. */
+function indexOfPair(buf: Uint8Array, a: number, b: number, from: number): number {
+  if (PAIR_GT_NL && a === 0x3e && b === 0x0a) return (buf as unknown as { indexOf(v: Uint8Array, o: number): number }).indexOf(PAIR_GT_NL, from);
+  for (let i = buf.indexOf(a, from); i >= 0; i = buf.indexOf(a, i + 1)) if (buf[i + 1] === b) return i;
+  return -1;
 }
