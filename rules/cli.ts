@@ -2,7 +2,7 @@
 // criu-doctor's command line: reads CRIU logs (files, directories or standard input), streams
 // them through the engine and prints a report or the JSON contract.
 // Exit status as grep: 0 a finding, 1 none, 2 usage or I/O error.
-import { createReadStream, lstatSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { createDiagnoser, rules } from "./index.js";
@@ -79,20 +79,44 @@ function expand(input: string, named = true): string[] {
   return [];
 }
 
-/** Streams one input through the engine: raw UTF-8 bytes, or decoded text when a BOM says UTF-16. */
-async function diagnoseStream(stream: Readable): Promise<Diagnosis> {
-  const diagnoser = createDiagnoser();
-  let utf16: TextDecoder | null | undefined;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (utf16 === undefined) {
+/** Feeds one input, chunk by chunk, to the engine: raw UTF-8 bytes, or decoded text when a BOM says UTF-16. */
+class Feeder {
+  private readonly diagnoser = createDiagnoser();
+  private utf16: TextDecoder | null | undefined;
+
+  push(chunk: Uint8Array) {
+    if (this.utf16 === undefined) {
       const bom = chunk[0] === 0xff && chunk[1] === 0xfe ? "utf-16le" : chunk[0] === 0xfe && chunk[1] === 0xff ? "utf-16be" : null;
-      utf16 = bom ? new TextDecoder(bom) : null;
+      this.utf16 = bom ? new TextDecoder(bom) : null;
     }
-    if (utf16) diagnoser.push(utf16.decode(chunk, { stream: true }));
-    else diagnoser.pushBytes(chunk);
+    if (this.utf16) this.diagnoser.push(this.utf16.decode(chunk, { stream: true }));
+    else this.diagnoser.pushBytes(chunk);
   }
-  if (utf16) diagnoser.push(utf16.decode());
-  return diagnoser.end();
+
+  end(): Diagnosis {
+    if (this.utf16) this.diagnoser.push(this.utf16.decode());
+    return this.diagnoser.end();
+  }
+}
+
+/** Standard input, as it comes. */
+async function diagnoseStream(stream: Readable): Promise<Diagnosis> {
+  const feeder = new Feeder();
+  for await (const chunk of stream as AsyncIterable<Buffer>) feeder.push(chunk);
+  return feeder.end();
+}
+
+/** A file, read in 1 MiB pieces into one reused buffer (the engine copies what it keeps). */
+function diagnoseFile(file: string): Diagnosis {
+  const feeder = new Feeder();
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(file, "r");
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) feeder.push(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return feeder.end();
 }
 
 function describeIoError(input: string, e: NodeJS.ErrnoException): string {
@@ -167,7 +191,7 @@ async function main(argv: string[]): Promise<number> {
     for (const file of files) {
       let result: Diagnosis;
       try {
-        result = await diagnoseStream(file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 }));
+        result = file === "-" ? await diagnoseStream(process.stdin) : diagnoseFile(file);
       } catch (e) {
         process.stderr.write(describeIoError(file === "-" ? "standard input" : file, e as NodeJS.ErrnoException) + "\n");
         failed = true;

@@ -46,6 +46,10 @@ export interface Matcher {
   prefilter: Prefilter;
   /** Finds the lines that can matter in bulk input; null when some rule has no literal to look for. */
   scanner: Automaton | null;
+  /** For each of the scanner's literals, what it can change (KIND_* bits). */
+  scannerKinds: Uint8Array;
+  /** The widest near-condition window, in lines. */
+  maxWithin: number;
   articles: Map<string, RuleSet["articles"][number]>;
 }
 
@@ -58,27 +62,44 @@ export interface Matcher {
  * among blanks at a line's start, see normalize.ts). Null when a rule for untagged lines or a
  * near-condition has no literal (the compiler refuses such rules), which disables bulk scanning.
  */
-function triggerLiterals(ruleset: RuleSet): string[] | null {
-  const out = ["Error", "Warn", ' msg="'];
+function triggerLiterals(ruleset: RuleSet): { literal: string; kind: number }[] | null {
+  const out: { literal: string; kind: number }[] = [];
+  const add = (kind: number, lits: readonly string[]) => {
+    for (const l of lits) out.push({ literal: l.replace(/^\s+/, ""), kind });
+  };
+  add(KIND_RULE, ["Error", "Warn", ' msg="']);
   for (const r of ruleset.rules) {
     // A rule for tagged lines is covered by the tag words; any other rule needs its own literal.
     if (r.tag !== "error" && r.tag !== "warn" && r.tag !== "tagged") {
       if (!r.literals.length) return null;
-      out.push(...r.literals);
+      add(KIND_RULE, r.literals);
     }
     if (r.near) {
       const lits = requiredLiterals(r.near.pattern);
       if (!lits.length) return null;
-      out.push(...lits);
+      add(KIND_NEAR, lits);
     }
   }
   for (const source of SIGNAL_SOURCES) {
     const lits = requiredLiterals(source);
     if (!lits.length) return null;
-    out.push(...lits);
+    add(KIND_SIGNAL, lits);
   }
-  const trimmed = out.map((l) => l.replace(/^\s+/, ""));
-  return trimmed.every((l) => l.length > 0) ? trimmed : null;
+  return out.every((l) => l.literal.length > 0) ? out : null;
+}
+
+/** What a trigger literal can change: a rule's match, the version or phase, a near-condition. */
+const KIND_RULE = 1;
+const KIND_SIGNAL = 2;
+const KIND_NEAR = 4;
+
+function buildScanner(ruleset: RuleSet): { scanner: Automaton; kinds: Uint8Array } | null {
+  const lits = triggerLiterals(ruleset);
+  if (!lits) return null;
+  const scanner = new Automaton(lits.map((l) => l.literal));
+  const kinds = new Uint8Array(scanner.literals.length);
+  for (const { literal, kind } of lits) kinds[scanner.idOf(literal)]! |= kind;
+  return { scanner, kinds };
 }
 
 export function createMatcher(ruleset: RuleSet): Matcher {
@@ -98,10 +119,11 @@ export function createMatcher(ruleset: RuleSet): Matcher {
     rules,
     nearSlots,
     prefilter: buildPrefilter(ruleset.rules),
-    scanner: (() => {
-      const lits = triggerLiterals(ruleset);
-      return lits ? new Automaton(lits) : null;
+    ...(() => {
+      const built = buildScanner(ruleset);
+      return { scanner: built?.scanner ?? null, scannerKinds: built?.kinds ?? new Uint8Array(0) };
     })(),
+    maxWithin: Math.max(0, ...ruleset.rules.map((r) => r.near?.within ?? 0)),
     articles: new Map(ruleset.articles.map((a) => [a.id, a])),
   };
 }
@@ -190,6 +212,40 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     if (c.captures.logPath && !wrapper.logPath) wrapper.logPath = c.captures.logPath;
   }
 
+  // Lines holding only near-condition literals (page-pipe, PPB and the like, a tenth of some
+  // logs) are kept unread, with the logical index they hold, until a candidate asks about its
+  // neighbourhood; most logs never do. Only the last maxWithin lines' worth is kept.
+  let deferred: { index: number; line: Uint8Array | string }[] = [];
+
+  function defer(line: Uint8Array | string) {
+    const index = logical;
+    skipLines(1);
+    while (deferred.length && deferred[0]!.index < index - matcher.maxWithin) deferred.shift();
+    deferred.push({ index, line });
+  }
+
+  /** Reads the deferred lines for their near-conditions, as onLogical would have. */
+  function readDeferred() {
+    for (const d of deferred) {
+      // Such a line has no escape, backslash or ` msg="`: it is one logical line.
+      const text = typeof d.line === "string" ? d.line : utf8.decode(d.line);
+      for (const l of logicalLines(text)) {
+        const body = parseLine(l).body;
+        for (let s = 0; s < matcher.nearSlots.length; s++) {
+          if (matcher.nearSlots[s]!.re.test(body) && lastSeen[s]! < d.index) lastSeen[s] = d.index;
+        }
+      }
+    }
+    deferred = [];
+  }
+
+  /** Whether a line whose literals are of `kinds` must be read now (else it is deferred or skipped). */
+  function mustRead(kinds: number): boolean {
+    if (kinds & KIND_RULE) return true;
+    if (kinds & KIND_SIGNAL && (version === null || strongPhase === null)) return true;
+    return (kinds & KIND_NEAR) !== 0 && pending.length > 0;
+  }
+
   /** A line listed as unmatched turned out to be explained by a later near-condition. */
   function explained(lineNo: number) {
     const i = unmatched.findIndex((u) => u.line === lineNo);
@@ -249,6 +305,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     const now: Candidate[] = [];
     for (const c of candidatesOf(text, lineNo, parsed)) {
       const near = c.live.near;
+      if (near && deferred.length) readDeferred();
       if (!near || (near.before && index - lastSeen[near.slot]! <= near.within)) now.push(c);
       else if (near.after) pending.push({ candidate: c, until: index + near.within });
     }
@@ -333,7 +390,9 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       if (gt !== -1 && gt < pos) gt = text.indexOf(">\n", pos);
       const forced = firstOf(esc, bs, gt);
       let hit = scanner.findText(text, pos, forced < 0 ? len : forced);
-      if (hit < 0) hit = forced;
+      let kinds = KIND_RULE; // a forced line is always read
+      if (hit >= 0) kinds = scanner.maskOfHit(matcher.scannerKinds, false);
+      else hit = forced;
       if (hit < 0) {
         const rest = text.lastIndexOf("\n") + 1;
         if (rest > pos) skipLines(countText(text, pos, rest));
@@ -343,7 +402,20 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       const end = text.indexOf("\n", hit);
       if (lineStart > pos) skipLines(countText(text, pos, lineStart));
       if (end < 0) return lineStart;
-      onPhysical(text.slice(lineStart, end));
+      if (!mustRead(kinds)) {
+        // Only a signal or near-condition literal so far: the rest of the line may hold more.
+        if (forced >= 0 && forced < end) kinds |= KIND_RULE;
+        for (let j = hit + 1, row = scanner.lastRow; !mustRead(kinds) && j < end; ) {
+          const h = scanner.findText(text, j, end, row);
+          if (h < 0) break;
+          kinds |= scanner.maskOfHit(matcher.scannerKinds, false);
+          row = scanner.lastRow;
+          j = h + 1;
+        }
+      }
+      if (mustRead(kinds)) onPhysical(text.slice(lineStart, end));
+      else if (kinds & KIND_NEAR) defer(text.slice(lineStart, end));
+      else skipLines(1);
       pos = end + 1;
     }
   }
@@ -368,7 +440,9 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       if (gt !== -1 && gt < pos) gt = indexOfPair(buf, 0x3e, 0x0a, pos);
       const forced = firstOf(esc, bs, gt);
       let hit = scanner.findBytes(buf, pos, forced < 0 ? len : forced);
-      if (hit < 0) hit = forced;
+      let kinds = KIND_RULE;
+      if (hit >= 0) kinds = scanner.maskOfHit(matcher.scannerKinds, true);
+      else hit = forced;
       if (hit < 0) {
         const rest = buf.lastIndexOf(10) + 1;
         if (rest > pos) skipLines(countBytes(buf, pos, rest));
@@ -378,7 +452,20 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       const end = buf.indexOf(10, hit);
       if (lineStart > pos) skipLines(countBytes(buf, pos, lineStart));
       if (end < 0) return lineStart;
-      onPhysical(utf8.decode(buf.subarray(lineStart, end)));
+      if (!mustRead(kinds)) {
+        if (forced >= 0 && forced < end) kinds |= KIND_RULE;
+        for (let j = hit + 1, row = scanner.lastRow; !mustRead(kinds) && j < end; ) {
+          const h = scanner.findBytes(buf, j, end, row);
+          if (h < 0) break;
+          kinds |= scanner.maskOfHit(matcher.scannerKinds, true);
+          row = scanner.lastRow;
+          j = h + 1;
+        }
+      }
+      if (mustRead(kinds)) onPhysical(utf8.decode(buf.subarray(lineStart, end)));
+      // A copy: the caller may reuse its buffer.
+      else if (kinds & KIND_NEAR) defer(new Uint8Array(buf.subarray(lineStart, end)));
+      else skipLines(1);
       pos = end + 1;
     }
   }
@@ -431,21 +518,29 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       }
       // One kind of view whatever came in (a Buffer in Node, for its fast indexOf; a plain
       // Uint8Array elsewhere): one element kind keeps the scanner's loop monomorphic.
-      let buf = nativeView(chunk);
-      if (bytesCarry?.length) {
-        const joined = new Uint8Array(bytesCarry.length + chunk.length);
-        joined.set(bytesCarry);
-        joined.set(chunk, bytesCarry.length);
-        buf = nativeView(joined);
-      }
-      bytesCarry = null;
-      let start = 0;
-      if (physical === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+      const buf = nativeView(chunk);
       if (!scanner || buf.indexOf(13) >= 0) {
         // Hand over to the text path for good; the decoder keeps split multi-byte characters.
         decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-        return diagnoser.push(decoder.decode(buf.subarray(start), { stream: true }));
+        const all = bytesCarry?.length ? concat(bytesCarry, buf) : buf;
+        bytesCarry = null;
+        const bom = physical === 0 && all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf ? 3 : 0;
+        return diagnoser.push(decoder.decode(all.subarray(bom), { stream: true }));
       }
+      let start = 0;
+      if (bytesCarry?.length) {
+        // The line the last chunk left open is completed on its own: the chunk is not copied.
+        const nl = buf.indexOf(10);
+        const head = nativeView(concat(bytesCarry, nl < 0 ? buf : buf.subarray(0, nl + 1)));
+        bytesCarry = null;
+        const bom = physical === 0 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+        if (nl < 0) {
+          bytesCarry = head.slice(0, Math.min(head.length, MAX_CARRY_BYTES));
+          return diagnoser;
+        }
+        scanLinesBytes(head, bom, scanner);
+        start = nl + 1;
+      } else if (physical === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
       const len = buf.length;
       const pos = scanLinesBytes(buf, start, scanner);
       // A copy: the caller may reuse its buffer.
@@ -493,6 +588,13 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     },
   };
   return diagnoser;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** The smallest of the non-negative indices, or -1. */

@@ -9,8 +9,12 @@
 // building it at start-up is then only the trie and its failure links (a millisecond or two), not
 // states times alphabet entries, and a log only ever takes a small part of the table.
 
-/** A transition not worked out yet. Never a state's row, nor a bit-inverted one. */
-const UNKNOWN = -0x80000000;
+/**
+ * A transition not worked out yet. States are numbered from 1, so that no row is 0 and a fresh
+ * (zero-filled) table needs no filling.
+ */
+const UNKNOWN = 0;
+const ROOT = 1;
 
 interface Tables {
   /** Input unit -> alphabet class (0: a unit that appears in no literal, such as a newline). */
@@ -30,60 +34,65 @@ interface Tables {
   dict: Int32Array;
 }
 
-function build(literals: readonly (readonly number[])[], unitRange: number): Tables {
+function build(literals: readonly Uint16Array[] | readonly Uint8Array[], unitRange: number): Tables {
   const classOf = new Int32Array(unitRange);
   let classes = 1;
-  let total = 1;
+  let total = ROOT + 1;
   for (const lit of literals) {
     total += lit.length;
-    for (const u of lit) if (!classOf[u]) classOf[u] = classes++;
+    for (let i = 0; i < lit.length; i++) if (!classOf[lit[i]!]) classOf[lit[i]!] = classes++;
   }
-  // The trie, with its edges stored in the transition table as known transitions.
-  const next = new Int32Array(total * classes).fill(UNKNOWN);
+  // The trie, its edges stored in the transition table as known transitions; each state's
+  // children as a list threaded through two arrays.
+  const next = new Int32Array(total * classes);
   const own = new Int32Array(total).fill(-1);
-  const children: number[][] = [[]];
-  let states = 1;
-  literals.forEach((lit, id) => {
-    let s = 0;
-    for (const u of lit) {
-      const k = s * classes + classOf[u]!;
+  const firstChild = new Int32Array(total);
+  const sibling = new Int32Array(total);
+  const edge = new Int32Array(total); // the class of the edge into a state
+  const parent = new Int32Array(total);
+  let states = ROOT + 1;
+  for (let id = 0; id < literals.length; id++) {
+    const lit = literals[id]!;
+    let s = ROOT;
+    for (let i = 0; i < lit.length; i++) {
+      const c = classOf[lit[i]!]!;
+      const k = s * classes + c;
       if (next[k] === UNKNOWN) {
         next[k] = states * classes;
-        children[s]!.push(classOf[u]!);
-        children.push([]);
+        edge[states] = c;
+        parent[states] = s;
+        sibling[states] = firstChild[s]!;
+        firstChild[s] = states;
         states++;
       }
       s = next[k]! / classes;
     }
     if (own[s] === -1) own[s] = id;
-  });
+  }
   const fail = new Int32Array(states);
   const dict = new Int32Array(states).fill(-1);
   const tables: Tables = { classOf, classes, next, fail, own: own.subarray(0, states), dict };
   // The root goes back to itself on every unit that starts no literal.
-  for (let c = 0; c < classes; c++) if (next[c] === UNKNOWN) next[c] = 0;
-  // Failure links and dictionary links, breadth first.
+  for (let c = 0; c < classes; c++) if (next[ROOT * classes + c] === UNKNOWN) next[ROOT * classes + c] = ROOT * classes;
+  // Failure and dictionary links, breadth first. A state's links are set when it is queued:
+  // every state they can lead to is shallower, so already queued, and transitions worked out
+  // on the way see final links.
+  fail[ROOT] = ROOT;
   const queue = new Int32Array(states);
   let tail = 0;
-  // A state's links are set when it is queued: every state they can lead to is shallower, so
-  // already queued, and transitions worked out on the way see final links.
   for (let head = -1; head < tail; head++) {
-    const s = head < 0 ? 0 : queue[head]!;
-    for (const c of children[s]!) {
-      const t = next[s * classes + c]! / classes;
-      const f = s === 0 ? 0 : stateOf(tables, fail[s]!, c);
+    const s = head < 0 ? ROOT : queue[head]!;
+    for (let t = firstChild[s]!; t !== 0; t = sibling[t]!) {
+      const f = s === ROOT ? ROOT : stateOf(tables, fail[s]!, edge[t]!);
       fail[t] = f;
       dict[t] = own[f]! >= 0 ? f : dict[f]!;
       queue[tail++] = t;
     }
   }
   // Mark the trie edges that enter a state where a literal ends.
-  for (let s = 0; s < states; s++) {
-    for (const c of children[s]!) {
-      const k = s * classes + c;
-      const t = next[k]! / classes;
-      if (own[t]! >= 0 || dict[t]! >= 0) next[k] = ~next[k]!;
-    }
+  for (let t = ROOT + 1; t < states; t++) {
+    const k = parent[t]! * classes + edge[t]!;
+    if (own[t]! >= 0 || dict[t]! >= 0) next[k] = ~next[k]!;
   }
   return tables;
 }
@@ -93,7 +102,7 @@ function stateOf(t: Tables, s: number, c: number): number {
   const k = s * t.classes + c;
   let e = t.next[k]!;
   if (e === UNKNOWN) {
-    const target = s === 0 ? 0 : stateOf(t, t.fail[s]!, c);
+    const target = s === ROOT ? ROOT : stateOf(t, t.fail[s]!, c);
     e = t.own[target]! >= 0 || t.dict[target]! >= 0 ? ~(target * t.classes) : target * t.classes;
     t.next[k] = e;
   }
@@ -106,24 +115,58 @@ function entry(t: Tables, row: number, c: number): number {
   return t.next[row + c]!;
 }
 
-const utf16 = (s: string) => Array.from({ length: s.length }, (_, i) => s.charCodeAt(i));
-const utf8 = (s: string) => Array.from(new TextEncoder().encode(s));
+function utf16(s: string): Uint16Array {
+  const u = new Uint16Array(s.length);
+  for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+  return u;
+}
+const encoder = new TextEncoder();
+const utf8 = (s: string) => encoder.encode(s);
 
 export class Automaton {
   readonly literals: readonly string[];
   private text?: Tables;
   private bytes?: Tables;
+  /**
+   * After a find that hit: the row of the state the hit left the search in. Passing it back as
+   * `row` resumes the search after the hit without missing an overlapping literal.
+   */
+  lastRow = 0;
 
   /**
    * Literals longer than `maxLength` are cut to their first `maxLength` units: a line holding a
    * literal holds its prefix too, so nothing is missed, and the automaton stays small.
    */
-  constructor(literals: Iterable<string>, maxLength = 16) {
+  constructor(
+    literals: Iterable<string>,
+    private readonly maxLength = 16,
+  ) {
     this.literals = [...new Set([...literals].map((l) => l.slice(0, maxLength)))].filter((l) => l.length > 0);
+  }
+
+  /** The index in `literals` that a literal given to the constructor has, or -1. */
+  idOf(literal: string): number {
+    return this.literals.indexOf(literal.slice(0, this.maxLength));
   }
 
   private textTables(): Tables {
     return (this.text ??= build(this.literals.map(utf16), 65536));
+  }
+
+  private bytesTables(): Tables {
+    return (this.bytes ??= build(this.literals.map(utf8), 256));
+  }
+
+  /**
+   * The union of `masks[id]` over the literals that end where the last find of the given kind
+   * hit (`lastRow`): what kinds of literal the hit stands for.
+   */
+  maskOfHit(masks: Uint8Array, bytes: boolean): number {
+    const { classes, own, dict } = bytes ? this.bytesTables() : this.textTables();
+    const state = this.lastRow / classes;
+    let m = 0;
+    for (let x = own[state]! >= 0 ? state : dict[state]!; x >= 0; x = dict[x]!) m |= masks[own[x]!]!;
+    return m;
   }
 
   /**
@@ -131,16 +174,19 @@ export class Automaton {
    * started before `from` is not seen), or -1. No literal spans a newline (the engine's literals
    * are single-line), so the newline's class sends the search back to the root by itself.
    */
-  findText(s: string, from: number, to: number): number {
+  findText(s: string, from: number, to: number, row = -1): number {
     const t = this.textTables();
     const { classOf, next } = t;
-    let row = 0;
+    if (row < 0) row = ROOT * t.classes;
     for (let i = from; i < to; i++) {
       const c = classOf[s.charCodeAt(i)]!;
       let e = next[row + c]!;
-      if (e < 0) {
+      if (e <= 0) {
         if (e === UNKNOWN) e = entry(t, row, c);
-        if (e < 0) return i;
+        if (e < 0) {
+          this.lastRow = ~e;
+          return i;
+        }
       }
       row = e;
     }
@@ -148,16 +194,19 @@ export class Automaton {
   }
 
   /** The same over UTF-8 bytes. A separate copy of the loop: one element type per loop keeps V8's code monomorphic. */
-  findBytes(b: Uint8Array, from: number, to: number): number {
-    const t = (this.bytes ??= build(this.literals.map(utf8), 256));
+  findBytes(b: Uint8Array, from: number, to: number, row = -1): number {
+    const t = this.bytesTables();
     const { classOf, next } = t;
-    let row = 0;
+    if (row < 0) row = ROOT * t.classes;
     for (let i = from; i < to; i++) {
       const c = classOf[b[i]!]!;
       let e = next[row + c]!;
-      if (e < 0) {
+      if (e <= 0) {
         if (e === UNKNOWN) e = entry(t, row, c);
-        if (e < 0) return i;
+        if (e < 0) {
+          this.lastRow = ~e;
+          return i;
+        }
       }
       row = e;
     }
@@ -169,7 +218,7 @@ export class Automaton {
     const t = this.textTables();
     const { classOf, classes, next, own, dict } = t;
     const found = new Set<number>();
-    let row = 0;
+    let row = ROOT * classes;
     for (let i = 0; i < s.length; i++) {
       const c = classOf[s.charCodeAt(i)]!;
       let e = next[row + c]!;

@@ -3,6 +3,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadArticles } from "../rules/build-rules.js";
+import { readArticle } from "../rules/compile.js";
 import { createDiagnoser, createMatcher } from "../rules/engine.js";
 import { ruleset } from "../rules/generated/ruleset.js";
 import { diagnose } from "../rules/index.js";
@@ -193,6 +195,35 @@ describe("pie lines cut by old CRIU", () => {
   it("leaves a line ending in > alone when no continuation follows", () => {
     const d = diagnose("pie: 5: Error (criu/pie/restorer.c:1): Something odd>\n(00.2) Dumping finished successfully");
     expect(d.unmatched.map((u) => u.text)).toEqual(["pie: 5: Error (criu/pie/restorer.c:1): Something odd>"]);
+  });
+
+  it("reads the lines it put aside for near-conditions when a rule needs them", () => {
+    // The bulk path leaves lines holding only near-condition literals unread until a candidate
+    // asks about its neighbourhood. Every multi-line example of an article with a near-condition,
+    // its lines pulled apart by filler (inside and beyond the windows), must still give what the
+    // plain engine gives, for text and for bytes in chunks.
+    const matcher = createMatcher(ruleset);
+    const nearArticles = new Set(ruleset.rules.filter((r) => r.near).map((r) => r.article));
+    const filler = (n: number) => "(00.100000) nothing to see here\n".repeat(n);
+    let compared = 0;
+    let found = 0;
+    for (const article of loadArticles().map(readArticle).filter((a) => nearArticles.has(a.id))) {
+      for (const example of article.frontmatter.examples.filter((e) => e.includes("\n"))) {
+        for (const gap of [0, 3, 45, 60, 490, 520]) {
+          const log = filler(5) + example.split("\n").join("\n" + filler(gap)) + "\n" + filler(5);
+          const plain = createDiagnoser(matcher, { plain: true }).push(log).end();
+          expect(createDiagnoser(matcher).push(log).end(), `${article.id}, gap ${gap}`).toEqual(plain);
+          const bytes = new TextEncoder().encode(log);
+          const d = createDiagnoser(matcher);
+          for (let i = 0; i < bytes.length; i += 4096) d.pushBytes(bytes.subarray(i, i + 4096));
+          expect(d.end(), `${article.id}, gap ${gap}, bytes`).toEqual(plain);
+          compared++;
+          if (plain.findings.some((f) => f.id === article.id)) found++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
+    expect(found).toBeGreaterThan(20);
   });
 
   it("gives the same result on the bulk path", () => {
