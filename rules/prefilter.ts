@@ -10,7 +10,7 @@ export interface Prefilter {
 }
 
 /** How much of each literal the automaton keeps (see Automaton). */
-const KEPT = 16;
+const KEPT = 12;
 
 export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   const always: number[] = []; // rules without a literal (tagged lines only): checked on every line

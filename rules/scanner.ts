@@ -139,7 +139,7 @@ export class Automaton {
    */
   constructor(
     literals: Iterable<string>,
-    private readonly maxLength = 16,
+    private readonly maxLength = 12,
   ) {
     this.literals = [...new Set([...literals].map((l) => l.slice(0, maxLength)))].filter((l) => l.length > 0);
   }
