@@ -3,6 +3,7 @@
 import mdx from "@astrojs/mdx";
 import { defineConfig } from "astro/config";
 import remarkGfm from "remark-gfm";
+import { codeClasses } from "./src/lib/code-classes.mjs";
 
 // Where the site is published, e.g. https://criu-doctor.example.org or https://example.org/criu-doctor.
 // The rule compiler reads the same variable, so the article URLs in /rules.json agree with the site.
@@ -26,6 +27,12 @@ function markOptions(node) {
 }
 const rehypeMarkOptions = () => markOptions;
 
+// Code blocks follow the reader's light or dark setting. The "-default" GitHub themes: their comment
+// colour meets WCAG AA contrast on their background. Their colours are classes, not style=""
+// attributes, which the Content-Security-Policy refuses (src/lib/code-classes.mjs, src/csp.mjs).
+const themes = /** @type {const} */ ({ light: "github-light-default", dark: "github-dark-default" });
+const code = await codeClasses(themes);
+
 /** Markdown settings shared by .md and .mdx: GFM comes from remark-gfm, and smartypants stays off
  *  because it turns `--tcp-established` into an en dash followed by `tcp-established`.
  *  @type {import("astro").AstroUserConfig["markdown"]} */
@@ -34,9 +41,7 @@ const markdown = {
   smartypants: false,
   remarkPlugins: [remarkGfm],
   rehypePlugins: [rehypeMarkOptions],
-  // Code blocks follow the reader's light or dark setting (see .astro-code in src/styles/global.css).
-  // The "-default" GitHub themes: their comment colour meets WCAG AA contrast on their background.
-  shikiConfig: { themes: { light: "github-light-default", dark: "github-dark-default" } },
+  shikiConfig: { themes, transformers: [code.transformer] },
 };
 
 export default defineConfig({
@@ -44,10 +49,13 @@ export default defineConfig({
   base,
   output: "static",
   trailingSlash: "always",
-  build: { format: "directory" },
   markdown,
   // extendMarkdownConfig (the default, spelled out): MDX inherits `markdown` above.
   integrations: [mdx({ extendMarkdownConfig: true })],
   // No dev toolbar: it would inject scripts the built site does not have.
   devToolbar: { enabled: false },
+  // Scripts and stylesheets are always files, never inlined into the page: the
+  // Content-Security-Policy (src/csp.mjs) allows only the site's own files, not inline code.
+  build: { format: "directory", inlineStylesheets: "never" },
+  vite: { build: { assetsInlineLimit: 0 }, plugins: [code.vitePlugin()] },
 });

@@ -41,7 +41,9 @@ async function main() {
     }
     throw e;
   }
-  // --check-redos: refuse patterns that can take super-linear time (slow on a cold cache; see redos.ts).
+  // --check-redos (`npm run rules` passes it): refuse patterns that can take super-linear time, with
+  // the file, the field and the reason. Verdicts are cached by pattern in rules/redos-verdicts.json,
+  // so only a new or changed pattern costs time (up to 30 s; see redos.ts).
   if (process.argv.includes("--check-redos")) {
     const { enginePatterns } = await import("./check-redos.js");
     const problems = await checkRegexSafety(sources, { prune: !process.argv.includes("--skip-invalid") }, enginePatterns());

@@ -86,7 +86,11 @@ export const versionNoteSchema = z
 export const refSchema = z
   .object({
     title: z.string().min(3),
-    url: z.string().url(),
+    /** http:// or https:// only: the article links to it (a javascript: URL would be a script). */
+    url: z
+      .string()
+      .url()
+      .regex(/^https?:\/\//i, "must be an http:// or https:// URL"),
   })
   .strict();
 

@@ -4,12 +4,15 @@
 // A site built for a URL with a path (CRIU_DOCTOR_SITE_URL=https://example.org/criu-doctor) is
 // served below that path, as it will be published. Directories serve their index.html; a directory asked for without its slash is redirected to it;
 // unknown paths get dist/404.html with status 404. Only GET and HEAD; only files inside the root.
+// Every response carries the site's Content-Security-Policy (src/csp.mjs) as a header: the pages
+// carry it as <meta> too, but only the header reaches workers and can forbid framing.
 // The tests import createStaticServer() and listen on a free port.
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CONTENT_SECURITY_POLICY_HEADER } from "../src/csp.mjs";
 
 /** @type {Record<string, string>} */
 export const CONTENT_TYPES = {
@@ -33,6 +36,12 @@ export const CONTENT_TYPES = {
   ".wasm": "application/wasm",
   // Pagefind's index: wasm.<lang>.pagefind and *.pf_meta, *.pf_index, *.pf_fragment, *.pf_filter.
   ".pagefind": "application/octet-stream",
+};
+
+/** Sent with every response. */
+export const SECURITY_HEADERS = {
+  "Content-Security-Policy": CONTENT_SECURITY_POLICY_HEADER,
+  "X-Content-Type-Options": "nosniff",
 };
 
 /** The content type of a file name; Pagefind's `.pf_*` files and unknown types are binary. */
@@ -67,7 +76,7 @@ export function createStaticServer({ root = fileURLToPath(new URL("../dist/", im
 
   return createServer(async (req, res) => {
     const send = (/** @type {number} */ code, /** @type {string} */ body, headers = {}) => {
-      res.writeHead(code, { "Content-Type": "text/plain; charset=utf-8", ...headers });
+      res.writeHead(code, { "Content-Type": "text/plain; charset=utf-8", ...SECURITY_HEADERS, ...headers });
       res.end(req.method === "HEAD" ? undefined : body);
     };
     /** @param {string} file @param {import("node:fs").Stats} st @param {number} [code] */
@@ -76,7 +85,7 @@ export function createStaticServer({ root = fileURLToPath(new URL("../dist/", im
         "Content-Type": contentType(file),
         "Content-Length": st.size,
         "Cache-Control": "no-cache",
-        "X-Content-Type-Options": "nosniff",
+        ...SECURITY_HEADERS,
       });
       if (req.method === "HEAD") return res.end();
       createReadStream(file).on("error", () => res.destroy()).pipe(res);

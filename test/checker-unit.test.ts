@@ -222,6 +222,23 @@ describe("a proposal for a new article", () => {
     expect(body).toContain("3.19");
     expect(new URL(proposalUrl("https://github.com/a/b", "x", null)).searchParams.get("body")).toContain("not stated in the log");
   });
+
+  it("keeps a message with backticks inside its code block: the issue shows it, not Markdown from it", () => {
+    const hostile = "Error (x.c:1): bad ``` [click](https://evil.example/) ![](https://evil.example/t.png) @someone ```` end";
+    const body = new URL(proposalUrl("https://github.com/a/b", hostile, null)).searchParams.get("body")!;
+    const lines = body.split("\n");
+    const at = lines.indexOf(hostile);
+    expect(at).toBeGreaterThan(0);
+    // The fences around the message are longer than any run of backticks in it (CommonMark closes
+    // a fence only with at least as many backticks), and the message holds no line of its own.
+    const open = lines[at - 1]!;
+    expect(open).toMatch(/^`{5,}$/);
+    expect(lines[at + 1]).toBe(open);
+    // So is the one around the proposed rule, which carries the same text.
+    const rule = lines.findIndex((l) => l.startsWith("  - pattern: "));
+    expect(lines[rule - 2]).toMatch(/^`{5,}yaml$/);
+    expect(lines[rule + 2]).toBe(lines[rule - 2]!.replace(/yaml$/, ""));
+  });
 });
 
 describe("share links", () => {

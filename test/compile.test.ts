@@ -1,4 +1,8 @@
 // Every way an article can be wrong must stop the build with the file, the field and the reason.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ArticleError, CompileError, checkRegexSafety, compileArticles, type ArticleSource } from "../rules/compile.js";
 import { checkRegexes } from "../rules/redos.js";
@@ -55,6 +59,22 @@ describe("compiler", () => {
     expect(rs.articles[0]!.url).toBe("/failures/demo-failure/");
     expect(rs.rules[0]).toMatchObject({ article: "demo-failure", role: "cause", tag: "error", priority: 0 });
     expect(rs.rules[0]!.literals).toEqual(["Demo thing "]);
+  });
+
+  it("keeps markup in text fields as the author wrote it: escaping is for whoever shows the text", () => {
+    // The site escapes (test/site-frontmatter.test.ts builds an article like this one); the CLI
+    // prints text; /rules.json and the module hand the strings on. Escaped here, every one of them
+    // would show `&lt;` instead.
+    const title = "Demo <b>bold</b> & <script>alert(1)</script> failure";
+    const summary = 'A summary with <img src=x onerror=alert(2)> and "quotes" & more, long enough.';
+    const fixes = `fixes:\n  - text: "Fix <script>alert(3)</script> with <b>care</b>."\n    command: "echo '<b>{what}</b>' && demo --fix {what}"`;
+    const rs = compileArticles([src(frontmatter({ title: `title: ${JSON.stringify(title)}`, summary: `summary: ${JSON.stringify(summary)}`, fixes }))]);
+    expect(rs.articles[0]).toMatchObject({
+      title,
+      summary,
+      fixes: [{ text: "Fix <script>alert(3)</script> with <b>care</b>.", command: "echo '<b>{what}</b>' && demo --fix {what}" }],
+    });
+    expect(JSON.parse(JSON.stringify(rs)).articles[0].title).toBe(title);
   });
 
   it("makes urls absolute when the site URL is given", () => {
@@ -170,6 +190,7 @@ describe("compiler", () => {
     ["an unknown field in a fix", { fixes: 'fixes:\n  - text: "Do the right thing with the demo."\n    cmd: "x"' }, "fixes[0].cmd", /unknown field/],
     ["a CRIU version that is not a version", { criu: 'criu:\n  - version: "v3.17"\n    change: "Something changed here."' }, "criu[0].version", /a version such as 3\.17/],
     ["a reference that is not a URL", { refs: 'refs:\n  - title: "criu.org"\n    url: "criu.org/TCP"' }, "refs[0].url", /Invalid url/],
+    ["a reference with a script URL", { refs: 'refs:\n  - title: "criu.org"\n    url: "javascript:alert(1)"' }, "refs[0].url", /must be an http:\/\/ or https:\/\/ URL/],
     ["a catalog class that is not an id", { covers: "covers: [Some_Class]" }, "covers[0]", /lowercase words joined by hyphens/],
     ["a related id that is not an id", { related: "related: [Other Article]" }, "related[0]", /lowercase words joined by hyphens/],
     ["frontmatter that is a string", "---\njust a string\n---\n", "frontmatter", /Expected object, received string/],
@@ -217,5 +238,46 @@ describe("regex safety", () => {
     const errors = await check([src(frontmatter({ match }))]);
     expect(errors.map((e) => e.field)).toEqual(["match[0].pattern", "match[0].near.pattern"]);
     for (const e of errors) expect(e.reason).toMatch(/^regex can take super-linear time \(attack string .+\): O\(n\^\d\) backtracking/);
+  });
+});
+
+// The build itself: `npm run rules`, as package.json spells it, in a copy of the project whose only
+// articles are a valid one and one with `(a+)+$`. It must stop, name the file, the field and the
+// reason, and write no rule set.
+describe("npm run rules", () => {
+  const root = join(import.meta.dirname, "..");
+
+  it("runs the ReDoS check", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.rules).toMatch(/\brules\/build-rules\.ts\b.*--check-redos\b/);
+  });
+
+  it("fails on a super-linear pattern, naming the file, the field and the reason", { timeout: 120_000 }, () => {
+    const work = mkdtempSync(join(tmpdir(), "criu-doctor-rules-"));
+    try {
+      cpSync(join(root, "package.json"), join(work, "package.json"));
+      cpSync(join(root, "rules"), join(work, "rules"), { recursive: true, filter: (from) => !from.includes(join("rules", "generated")) });
+      symlinkSync(join(root, "node_modules"), join(work, "node_modules"), "dir");
+      mkdirSync(join(work, "content", "failures"), { recursive: true });
+      writeFileSync(join(work, "content", "failures", "demo-failure.mdx"), frontmatter());
+      const match = "match:\n  - pattern: 'Slow demo thing (?:a+)+$'\n    tag: error";
+      const examples = 'examples:\n  - "(00.1) Error (criu/demo.c:1): Slow demo thing aaaa"\n  - "Error (demo.c:9): Slow demo thing a"';
+      const counterexamples = 'counterexamples:\n  - "(00.1) Slow demo thing aaaa"';
+      const title = 'title: "A slow demo failure for the tests"';
+      writeFileSync(join(work, "content", "failures", "slow-demo.mdx"), frontmatter({ title, match, examples, counterexamples }));
+
+      const r = spawnSync("npm", ["run", "--silent", "rules"], { cwd: work, encoding: "utf8", timeout: 110_000 });
+      expect(r.error).toBeUndefined();
+      expect(r.status, r.stdout + r.stderr).toBe(1);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines[0]).toBe("1 problem in the articles:");
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toMatch(
+        /^ {2}content\/failures\/slow-demo\.mdx: match\[0\]\.pattern: regex can take super-linear time \(attack string .+\): exponential backtracking in /,
+      );
+      expect(existsSync(join(work, "rules", "generated", "ruleset.ts"))).toBe(false);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

@@ -13,6 +13,16 @@
 
 const BASE = import.meta.env.BASE_URL.replace(/\/+$/, "");
 
+/**
+ * A link to another site (an article's references), as the URL parser writes it: `"`, `<`, `>`,
+ * spaces and backticks come out percent-encoded. Astro 5 writes an http(s) URL that holds `&` into
+ * an attribute without escaping anything, `"` included (removed in withastro/astro#15740), so a
+ * reference URL with `&` and `"` would end the href and put the rest of it into the page as markup.
+ */
+export function externalHref(url: string): string {
+  return new URL(url).href;
+}
+
 /** `/failures/` -> `/failures/` at the root, `/criu-doctor/failures/` below a path. */
 export function href(path: `/${string}`): string {
   return BASE + path;

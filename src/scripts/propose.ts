@@ -81,24 +81,29 @@ export function searchTerms(message: string, maxWords = 8): string {
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
+/** A code fence longer than any run of backticks in `text`: the text cannot close it and turn the
+ *  rest of the log line into Markdown (links, images, mentions) in the issue. */
+const fence = (text: string) => "`".repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+
 /** The new-issue page of `repository` with the proposal's title and body filled in. */
 export function proposalUrl(repository: string, message: string, version: string | null): string {
   const text = clip(message, 400);
   const pattern = proposePattern(text);
+  const rule = `  - pattern: '${pattern.replace(/'/g, "''")}'`;
   const body = [
     "**An Error line the checker did not explain**",
     "",
-    "```",
+    fence(text),
     text,
-    "```",
+    fence(text),
     "",
     "**Proposed rule** (numbers, hex addresses, paths and IP addresses generalised):",
     "",
-    "```yaml",
+    `${fence(rule)}yaml`,
     "match:",
-    `  - pattern: '${pattern.replace(/'/g, "''")}'`,
+    rule,
     "    tag: error",
-    "```",
+    fence(rule),
     "",
     `**CRIU version:** ${version ?? "not stated in the log"}`,
     "",
