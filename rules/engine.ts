@@ -93,10 +93,17 @@ const KIND_RULE = 1;
 const KIND_SIGNAL = 2;
 const KIND_NEAR = 4;
 
+/**
+ * How much of each trigger literal the bulk scanner keeps. A short prefix can be common in logs
+ * (`: Restoring ` of an Open Liberty message matches every restore line with a pid column); the
+ * deeper states of longer literals are only visited while the text keeps matching them.
+ */
+const BULK_KEPT = 24;
+
 function buildScanner(ruleset: RuleSet): { scanner: Automaton; kinds: Uint8Array } | null {
   const lits = triggerLiterals(ruleset);
   if (!lits) return null;
-  const scanner = new Automaton(lits.map((l) => l.literal));
+  const scanner = new Automaton(lits.map((l) => l.literal), BULK_KEPT);
   const kinds = new Uint8Array(scanner.literals.length);
   for (const { literal, kind } of lits) kinds[scanner.idOf(literal)]! |= kind;
   return { scanner, kinds };
@@ -215,20 +222,31 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
   // Lines holding only near-condition literals (page-pipe, PPB and the like, a tenth of some
   // logs) are kept unread, with the logical index they hold, until a candidate asks about its
   // neighbourhood; most logs never do. Only the last maxWithin lines' worth is kept.
-  let deferred: { index: number; line: Uint8Array | string }[] = [];
+  let deferred: { index: number; line: Uint8Array | string; start: number; end: number }[] = [];
 
-  function defer(line: Uint8Array | string) {
+  /** Puts line[start, end) aside (a string, or bytes of the chunk being scanned). */
+  function defer(line: Uint8Array | string, start: number, end: number) {
     const index = logical;
     skipLines(1);
     while (deferred.length && deferred[0]!.index < index - matcher.maxWithin) deferred.shift();
-    deferred.push({ index, line });
+    deferred.push({ index, line, start, end });
+  }
+
+  /** Copies the put-aside lines that still point into `chunk`: the caller may reuse its buffer. */
+  function keepDeferred(chunk: Uint8Array) {
+    for (const d of deferred) {
+      if (d.line !== chunk) continue;
+      d.line = chunk.slice(d.start, d.end);
+      d.end -= d.start;
+      d.start = 0;
+    }
   }
 
   /** Reads the deferred lines for their near-conditions, as onLogical would have. */
   function readDeferred() {
     for (const d of deferred) {
       // Such a line has no escape, backslash or ` msg="`: it is one logical line.
-      const text = typeof d.line === "string" ? d.line : utf8.decode(d.line);
+      const text = typeof d.line === "string" ? d.line.slice(d.start, d.end) : utf8.decode(d.line.subarray(d.start, d.end));
       for (const l of logicalLines(text)) {
         const body = parseLine(l).body;
         for (let s = 0; s < matcher.nearSlots.length; s++) {
@@ -390,17 +408,14 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       if (gt !== -1 && gt < pos) gt = text.indexOf(">\n", pos);
       const forced = firstOf(esc, bs, gt);
       let hit = scanner.findText(text, pos, forced < 0 ? len : forced);
+      // The scanner counted the lines it passed: those before the hit's line are skipped.
+      skipLines(scanner.lines);
+      const lineStart = scanner.lineStart;
       let kinds = KIND_RULE; // a forced line is always read
       if (hit >= 0) kinds = scanner.maskOfHit(matcher.scannerKinds, false);
-      else hit = forced;
-      if (hit < 0) {
-        const rest = text.lastIndexOf("\n") + 1;
-        if (rest > pos) skipLines(countText(text, pos, rest));
-        return Math.max(rest, pos);
-      }
-      const lineStart = Math.max(pos, text.lastIndexOf("\n", hit) + 1);
+      else if (forced >= 0) hit = forced;
+      else return lineStart;
       const end = text.indexOf("\n", hit);
-      if (lineStart > pos) skipLines(countText(text, pos, lineStart));
       if (end < 0) return lineStart;
       if (!mustRead(kinds)) {
         // Only a signal or near-condition literal so far: the rest of the line may hold more.
@@ -414,7 +429,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
         }
       }
       if (mustRead(kinds)) onPhysical(text.slice(lineStart, end));
-      else if (kinds & KIND_NEAR) defer(text.slice(lineStart, end));
+      else if (kinds & KIND_NEAR) defer(text, lineStart, end);
       else skipLines(1);
       pos = end + 1;
     }
@@ -440,17 +455,13 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       if (gt !== -1 && gt < pos) gt = indexOfPair(buf, 0x3e, 0x0a, pos);
       const forced = firstOf(esc, bs, gt);
       let hit = scanner.findBytes(buf, pos, forced < 0 ? len : forced);
+      skipLines(scanner.lines);
+      const lineStart = scanner.lineStart;
       let kinds = KIND_RULE;
       if (hit >= 0) kinds = scanner.maskOfHit(matcher.scannerKinds, true);
-      else hit = forced;
-      if (hit < 0) {
-        const rest = buf.lastIndexOf(10) + 1;
-        if (rest > pos) skipLines(countBytes(buf, pos, rest));
-        return Math.max(rest, pos);
-      }
-      const lineStart = Math.max(pos, buf.lastIndexOf(10, hit) + 1);
+      else if (forced >= 0) hit = forced;
+      else return lineStart;
       const end = buf.indexOf(10, hit);
-      if (lineStart > pos) skipLines(countBytes(buf, pos, lineStart));
       if (end < 0) return lineStart;
       if (!mustRead(kinds)) {
         if (forced >= 0 && forced < end) kinds |= KIND_RULE;
@@ -463,8 +474,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
         }
       }
       if (mustRead(kinds)) onPhysical(utf8.decode(buf.subarray(lineStart, end)));
-      // A copy: the caller may reuse its buffer.
-      else if (kinds & KIND_NEAR) defer(new Uint8Array(buf.subarray(lineStart, end)));
+      else if (kinds & KIND_NEAR) defer(buf, lineStart, end);
       else skipLines(1);
       pos = end + 1;
     }
@@ -543,6 +553,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       } else if (physical === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
       const len = buf.length;
       const pos = scanLinesBytes(buf, start, scanner);
+      keepDeferred(buf);
       // A copy: the caller may reuse its buffer.
       if (pos < len) bytesCarry = new Uint8Array(buf.subarray(pos, Math.min(len, pos + MAX_CARRY_BYTES)));
       return diagnoser;
@@ -604,20 +615,6 @@ function firstOf(a: number, b: number, c: number): number {
   if (b >= 0 && (m < 0 || b < m)) m = b;
   if (c >= 0 && (m < 0 || c < m)) m = c;
   return m;
-}
-
-/** Newlines in s[from, to). */
-function countText(s: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = s.indexOf("\n", from); i >= 0 && i < to; i = s.indexOf("\n", i + 1)) n++;
-  return n;
-}
-
-/** Newlines in b[from, to). */
-function countBytes(b: Uint8Array, from: number, to: number): number {
-  let n = 0;
-  for (let i = b.indexOf(10, from); i >= 0 && i < to; i = b.indexOf(10, i + 1)) n++;
-  return n;
 }
 
 // Node's Buffer#indexOf is a memchr, ten times faster than a plain Uint8Array's; the bytes path

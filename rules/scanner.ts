@@ -132,6 +132,9 @@ export class Automaton {
    * `row` resumes the search after the hit without missing an overlapping literal.
    */
   lastRow = 0;
+  /** After a find: the newlines passed before the hit (or before `to`), and where the last line began. */
+  lines = 0;
+  lineStart = 0;
 
   /**
    * Literals longer than `maxLength` are cut to their first `maxLength` units: a line holding a
@@ -178,18 +181,30 @@ export class Automaton {
     const t = this.textTables();
     const { classOf, next } = t;
     if (row < 0) row = ROOT * t.classes;
+    let lines = 0;
+    let lineStart = from;
     for (let i = from; i < to; i++) {
-      const c = classOf[s.charCodeAt(i)]!;
+      const u = s.charCodeAt(i);
+      // Newlines are counted here, off the loop's critical path, rather than searched for again.
+      if (u === 10) {
+        lines++;
+        lineStart = i + 1;
+      }
+      const c = classOf[u]!;
       let e = next[row + c]!;
       if (e <= 0) {
         if (e === UNKNOWN) e = entry(t, row, c);
         if (e < 0) {
           this.lastRow = ~e;
+          this.lines = lines;
+          this.lineStart = lineStart;
           return i;
         }
       }
       row = e;
     }
+    this.lines = lines;
+    this.lineStart = lineStart;
     return -1;
   }
 
@@ -198,18 +213,29 @@ export class Automaton {
     const t = this.bytesTables();
     const { classOf, next } = t;
     if (row < 0) row = ROOT * t.classes;
+    let lines = 0;
+    let lineStart = from;
     for (let i = from; i < to; i++) {
-      const c = classOf[b[i]!]!;
+      const u = b[i]!;
+      if (u === 10) {
+        lines++;
+        lineStart = i + 1;
+      }
+      const c = classOf[u]!;
       let e = next[row + c]!;
       if (e <= 0) {
         if (e === UNKNOWN) e = entry(t, row, c);
         if (e < 0) {
           this.lastRow = ~e;
+          this.lines = lines;
+          this.lineStart = lineStart;
           return i;
         }
       }
       row = e;
     }
+    this.lines = lines;
+    this.lineStart = lineStart;
     return -1;
   }
 
