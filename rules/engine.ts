@@ -11,10 +11,11 @@ import type { CompiledRule, DiagnoseOptions, Diagnosis, Finding, Phase, RuleSet,
 import { WRAPPERS } from "./vocabulary.js";
 
 /** A rule with its regexes built once. */
-interface LiveRule {
+export interface LiveRule {
   index: number;
   rule: CompiledRule;
-  re: RegExp;
+  /** Built on first use: most rules never run on a given log, and a CLI run's start-up counts. */
+  re: RegExp | null;
   near?: { re: RegExp; within: number; before: boolean; after: boolean; slot: number };
 }
 
@@ -112,7 +113,7 @@ function buildScanner(ruleset: RuleSet): { scanner: Automaton; kinds: Uint8Array
 export function createMatcher(ruleset: RuleSet): Matcher {
   const nearSlots: { re: RegExp; key: string }[] = [];
   const rules: LiveRule[] = ruleset.rules.map((rule, index) => {
-    const live: LiveRule = { index, rule, re: new RegExp(rule.pattern) };
+    const live: LiveRule = { index, rule, re: null };
     if (rule.near) {
       const key = rule.near.pattern;
       let slot = nearSlots.findIndex((s) => s.key === key);
@@ -133,6 +134,11 @@ export function createMatcher(ruleset: RuleSet): Matcher {
     maxWithin: Math.max(0, ...ruleset.rules.map((r) => r.near?.within ?? 0)),
     articles: new Map(ruleset.articles.map((a) => [a.id, a])),
   };
+}
+
+/** A rule's regex, built the first time it is needed. */
+export function regexOf(live: LiveRule): RegExp {
+  return (live.re ??= new RegExp(live.rule.pattern));
 }
 
 function tagAllows(rule: CompiledRule, parsed: ParsedLine): boolean {
@@ -279,7 +285,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       const live = matcher.rules[i]!;
       if (!tagAllows(live.rule, parsed)) continue;
       if (live.rule.source && (!parsed.file || !live.rule.source.includes(parsed.file))) continue;
-      const m = live.re.exec(parsed.body);
+      const m = regexOf(live).exec(parsed.body);
       if (!m) continue;
       const captures: Record<string, string> = {};
       if (m.groups) for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) captures[k] = v;

@@ -2,7 +2,7 @@
 // log view. Files are read here, slice by slice, pushed into the diagnoser as they arrive and kept
 // (as bytes, with an index of line starts), so a 100 MB log never sits in the page: the page asks
 // for the lines it shows, a screenful at a time. Nothing here touches the network.
-import { createDiagnoser, createMatcher, type Diagnoser } from "../../rules/engine.ts";
+import { createDiagnoser, createMatcher, regexOf, type Diagnoser } from "../../rules/engine.ts";
 import { ruleset } from "../../rules/generated/ruleset.ts";
 import { ByteStore, TextStore, type LogStore } from "./logstore.ts";
 import type { PageRequest, WorkerReply } from "./protocol.ts";
@@ -141,7 +141,7 @@ async function warmUp() {
   const rules = matcher.rules;
   for (let i = 0; i < rules.length && !warm.stop; i += 25) {
     // Twice: the first run interprets a regex, the second compiles it to machine code.
-    for (const live of rules.slice(i, i + 25)) for (let k = 0; k < 2; k++) for (const s of samples) live.re.exec(s);
+    for (const live of rules.slice(i, i + 25)) for (let k = 0; k < 2; k++) for (const s of samples) regexOf(live).exec(s);
     await pause();
   }
   for (const slot of matcher.nearSlots) for (let k = 0; k < 2; k++) for (const s of samples) slot.re.test(s);
