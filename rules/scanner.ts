@@ -6,8 +6,9 @@
 // Matching is exact (case-sensitive), as the rules' patterns are.
 //
 // The automaton is a DFA whose transitions are worked out the first time the input takes them:
-// building it at start-up is then only the trie and its failure links (a millisecond or two), not
-// states times alphabet entries, and a log only ever takes a small part of the table.
+// building it at start-up is only the trie and its failure links (a millisecond or two), and
+// the table (states times alphabet, zero-filled) is only touched where a log takes it. In this
+// kind of VM a first touch costs ~16 µs a page, so untouched rows are start-up time saved.
 
 /**
  * A transition not worked out yet. States are numbered from 1, so that no row is 0 and a fresh
@@ -26,12 +27,25 @@ interface Tables {
    * loop then needs neither a multiplication nor a second table), or UNKNOWN.
    */
   next: Int32Array;
+  /** The trie: the root's child by class (0: none), and every other state's children as a list. */
+  rootChild: Int32Array;
+  firstChild: Int32Array;
+  sibling: Int32Array;
+  /** The class of the trie edge into each state. */
+  edge: Int32Array;
   /** Failure link of each state (a state number). */
   fail: Int32Array;
   /** The literal ending exactly in a state (by state number), or -1. */
   own: Int32Array;
   /** The nearest state on the failure chain where a literal ends, or -1. */
   dict: Int32Array;
+}
+
+/** The trie child of state `s` on class `c`, or 0. */
+function child(t: Tables, s: number, c: number): number {
+  if (s === ROOT) return t.rootChild[c]!;
+  for (let x = t.firstChild[s]!; x !== 0; x = t.sibling[x]!) if (t.edge[x] === c) return x;
+  return 0;
 }
 
 function build(literals: readonly Uint16Array[] | readonly Uint8Array[], unitRange: number): Tables {
@@ -42,59 +56,66 @@ function build(literals: readonly Uint16Array[] | readonly Uint8Array[], unitRan
     total += lit.length;
     for (let i = 0; i < lit.length; i++) if (!classOf[lit[i]!]) classOf[lit[i]!] = classes++;
   }
-  // The trie, its edges stored in the transition table as known transitions; each state's
-  // children as a list threaded through two arrays.
-  const next = new Int32Array(total * classes);
-  const own = new Int32Array(total).fill(-1);
-  const firstChild = new Int32Array(total);
-  const sibling = new Int32Array(total);
-  const edge = new Int32Array(total); // the class of the edge into a state
-  const parent = new Int32Array(total);
+  const t: Tables = {
+    classOf,
+    classes,
+    next: new Int32Array(total * classes),
+    rootChild: new Int32Array(classes),
+    firstChild: new Int32Array(total),
+    sibling: new Int32Array(total),
+    edge: new Int32Array(total),
+    fail: new Int32Array(total),
+    own: new Int32Array(total).fill(-1),
+    dict: new Int32Array(total).fill(-1),
+  };
   let states = ROOT + 1;
   for (let id = 0; id < literals.length; id++) {
     const lit = literals[id]!;
     let s = ROOT;
     for (let i = 0; i < lit.length; i++) {
       const c = classOf[lit[i]!]!;
-      const k = s * classes + c;
-      if (next[k] === UNKNOWN) {
-        next[k] = states * classes;
-        edge[states] = c;
-        parent[states] = s;
-        sibling[states] = firstChild[s]!;
-        firstChild[s] = states;
-        states++;
+      let x = child(t, s, c);
+      if (x === 0) {
+        x = states++;
+        t.edge[x] = c;
+        if (s === ROOT) t.rootChild[c] = x;
+        else {
+          t.sibling[x] = t.firstChild[s]!;
+          t.firstChild[s] = x;
+        }
       }
-      s = next[k]! / classes;
+      s = x;
     }
-    if (own[s] === -1) own[s] = id;
+    if (t.own[s] === -1) t.own[s] = id;
   }
-  const fail = new Int32Array(states);
-  const dict = new Int32Array(states).fill(-1);
-  const tables: Tables = { classOf, classes, next, fail, own: own.subarray(0, states), dict };
-  // The root goes back to itself on every unit that starts no literal.
-  for (let c = 0; c < classes; c++) if (next[ROOT * classes + c] === UNKNOWN) next[ROOT * classes + c] = ROOT * classes;
-  // Failure and dictionary links, breadth first. A state's links are set when it is queued:
-  // every state they can lead to is shallower, so already queued, and transitions worked out
-  // on the way see final links.
-  fail[ROOT] = ROOT;
+  // Failure and dictionary links, breadth first, from the trie alone: the transition table is
+  // left untouched until a scan needs it.
+  t.fail[ROOT] = ROOT;
   const queue = new Int32Array(states);
   let tail = 0;
-  for (let head = -1; head < tail; head++) {
-    const s = head < 0 ? ROOT : queue[head]!;
-    for (let t = firstChild[s]!; t !== 0; t = sibling[t]!) {
-      const f = s === ROOT ? ROOT : stateOf(tables, fail[s]!, edge[t]!);
-      fail[t] = f;
-      dict[t] = own[f]! >= 0 ? f : dict[f]!;
-      queue[tail++] = t;
+  for (let c = 1; c < classes; c++) {
+    const x = t.rootChild[c]!;
+    if (x === 0) continue;
+    t.fail[x] = ROOT;
+    queue[tail++] = x;
+  }
+  for (let head = 0; head < tail; head++) {
+    const s = queue[head]!;
+    for (let x = t.firstChild[s]!; x !== 0; x = t.sibling[x]!) {
+      const c = t.edge[x]!;
+      let f = t.fail[s]!;
+      let g = child(t, f, c);
+      while (g === 0 && f !== ROOT) {
+        f = t.fail[f]!;
+        g = child(t, f, c);
+      }
+      const link = g === 0 ? ROOT : g;
+      t.fail[x] = link;
+      t.dict[x] = t.own[link]! >= 0 ? link : t.dict[link]!;
+      queue[tail++] = x;
     }
   }
-  // Mark the trie edges that enter a state where a literal ends.
-  for (let t = ROOT + 1; t < states; t++) {
-    const k = parent[t]! * classes + edge[t]!;
-    if (own[t]! >= 0 || dict[t]! >= 0) next[k] = ~next[k]!;
-  }
-  return tables;
+  return t;
 }
 
 /** The state reached from state `s` on class `c`, working out (and keeping) missing transitions. */
@@ -102,7 +123,8 @@ function stateOf(t: Tables, s: number, c: number): number {
   const k = s * t.classes + c;
   let e = t.next[k]!;
   if (e === UNKNOWN) {
-    const target = s === ROOT ? ROOT : stateOf(t, t.fail[s]!, c);
+    const x = c === 0 ? 0 : child(t, s, c);
+    const target = x !== 0 ? x : s === ROOT ? ROOT : stateOf(t, t.fail[s]!, c);
     e = t.own[target]! >= 0 || t.dict[target]! >= 0 ? ~(target * t.classes) : target * t.classes;
     t.next[k] = e;
   }
