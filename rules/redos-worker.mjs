@@ -6,6 +6,7 @@ import { parentPort, workerData } from "node:worker_threads";
 // the recheck-<os>-<arch> npm package) or `pure` (Scala.js, on this thread). Never `java`.
 process.env.RECHECK_BACKEND = workerData.backend;
 const { check } = await import("recheck");
+const { secondOpinion } = await import("./redos-confirm.mjs");
 
 parentPort.on("message", async ({ id, pattern, params }) => {
   let verdict;
@@ -24,6 +25,13 @@ parentPort.on("message", async ({ id, pattern, params }) => {
         : d.status === "safe"
           ? { status: "safe", checker: d.checker, complexity: d.complexity.type }
           : { status: "unknown", checker: d.checker, error: d.error.kind + (d.error.message ? `: ${d.error.message}` : "") };
+    if (verdict.status === "vulnerable" && d.checker === "fuzz") {
+      // recheck confirmed its attack against a time limit, which a busy machine can reach by
+      // itself: time V8 on the attack grown to the longest line the engine reads. The parent
+      // keeps the provisional verdict should V8 never finish (its watchdog ends this worker).
+      parentPort.postMessage({ id, provisional: verdict });
+      verdict = secondOpinion(pattern, verdict, d.attack);
+    }
   } catch (e) {
     verdict = { status: "unknown", error: `unexpected: ${e?.message ?? e}` };
   }

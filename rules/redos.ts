@@ -28,6 +28,8 @@ export interface RegexVerdict {
   attack?: string;
   /** The parts of the pattern that backtrack. */
   hotspot?: string[];
+  /** For a fuzzing verdict: how V8 fared on the attack grown to a 16 KiB line (redos-confirm.mjs). */
+  confirmed?: string;
   /** Why the checker gave up, for `unknown` (e.g. `timeout`). */
   error?: string;
   /** The time limit of the check, in milliseconds, for `unknown`: a longer limit checks again. */
@@ -151,16 +153,34 @@ export async function checkRegexes(patterns: Iterable<string>, options: RegexChe
     let next = 0;
     await Promise.all(
       Array.from({ length: n }, async () => {
-        const worker = new Worker(new URL("./redos-worker.mjs", import.meta.url), { workerData: { backend } });
-        workers.push(worker);
+        const start = () => {
+          const w = new Worker(new URL("./redos-worker.mjs", import.meta.url), { workerData: { backend } });
+          workers.push(w);
+          return w;
+        };
+        let worker = start();
+        // A fuzzing verdict is checked again in V8 (redos-confirm.mjs). The worker first sends the
+        // provisional verdict; if V8 then never finishes the attack, the watchdog ends the worker
+        // and the provisional verdict stands, confirmed by the hang.
         const ask = (id: number, pattern: string) =>
           new Promise<RegexVerdict>((resolve, reject) => {
-            const onMessage = (m: { id?: number; verdict?: RegexVerdict }) => {
-              if (m.id !== id) return;
+            let provisional: RegexVerdict | undefined;
+            const done = (v: RegexVerdict) => {
+              clearTimeout(watchdog);
               worker.off("message", onMessage);
               worker.off("error", reject);
-              resolve(m.verdict!);
+              resolve(v);
             };
+            const onMessage = (m: { id?: number; verdict?: RegexVerdict; provisional?: RegexVerdict }) => {
+              if (m.id !== id) return;
+              if (m.provisional) provisional = m.provisional;
+              else done(m.verdict!);
+            };
+            const watchdog = setTimeout(() => {
+              void worker.terminate();
+              worker = start();
+              done(provisional ? { ...provisional, confirmed: "V8 did not finish the attack" } : { status: "unknown", error: "timeout" });
+            }, timeout + 15_000);
             worker.on("message", onMessage);
             worker.once("error", reject);
             worker.postMessage({ id, pattern, params });

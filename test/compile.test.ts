@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ArticleError, CompileError, checkRegexSafety, compileArticles, type ArticleSource } from "../rules/compile.js";
 import { checkRegexes } from "../rules/redos.js";
+import { LINE, growAttack, secondOpinion } from "../rules/redos-confirm.mjs";
 
 const FILE = "content/failures/demo-failure.mdx";
 
@@ -238,6 +239,33 @@ describe("regex safety", () => {
     const errors = await check([src(frontmatter({ match }))]);
     expect(errors.map((e) => e.field)).toEqual(["match[0].pattern", "match[0].near.pattern"]);
     for (const e of errors) expect(e.reason).toMatch(/^regex can take super-linear time \(attack string .+\): O\(n\^\d\) backtracking/);
+  });
+});
+
+// recheck confirms an attack found by fuzzing against a time limit, which a busy machine can reach
+// by itself; such a verdict gets a second opinion from V8 on the attack grown to a 16 KiB line.
+describe("a fuzzing verdict's second opinion", () => {
+  const spaces = { pumps: [{ prefix: "", pump: " ", bias: 0 }], suffix: "x", base: 8 };
+
+  it("grows recheck's attack to the longest line the engine reads, keeping its shape", () => {
+    const attack = { pumps: [{ prefix: "a\t", pump: "\t", bias: 0 }, { prefix: "b", pump: "cd", bias: 1 }], suffix: "!", base: 3 };
+    const s = growAttack(attack);
+    expect(s.length).toBeLessThanOrEqual(LINE);
+    expect(s.length).toBeGreaterThan(LINE - 4);
+    expect(s).toMatch(/^a\t\t+b(?:cd)+!$/);
+  });
+
+  it("keeps a verdict V8 confirms, and clears one V8 runs fast", () => {
+    const vulnerable = { status: "vulnerable", checker: "fuzz", complexity: "polynomial", attack: "' '.repeat(8) + 'x'" };
+    // Trailing blanks searched from every start: quadratic in V8 on 16 KiB of spaces.
+    expect(secondOpinion("\\s+$", vulnerable, spaces)).toMatchObject({ status: "vulnerable", confirmed: expect.stringMatching(/^V8 took \d+ ms/) });
+    // Anchored: one pass, whatever fuzzing said.
+    expect(secondOpinion("^ +x", vulnerable, spaces)).toMatchObject({ status: "safe", confirmed: expect.stringMatching(/^fuzzing found an attack, but V8 ran it/) });
+  });
+
+  it("confirms through the checker: a fuzz-only quadratic pattern is refused with V8's word", { timeout: 120_000 }, async () => {
+    const verdicts = await checkRegexes(["(?<=a)\\s+\\s*$"], { cacheFile: null });
+    expect([...verdicts.values()][0]).toMatchObject({ status: "vulnerable", checker: "fuzz", confirmed: expect.stringMatching(/^V8 /) });
   });
 });
 
