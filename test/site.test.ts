@@ -13,6 +13,7 @@ import { areaLabel } from "../src/lib/labels.ts";
 import { articleMessages } from "../src/lib/messages.ts";
 import { configLine } from "../src/lib/options.ts";
 import { AREAS, PHASES } from "../rules/vocabulary.ts";
+import { decode } from "./helpers/html.ts";
 import { DIST, distPath, requireBuild, site } from "./helpers/paths.ts";
 import { startServer, type RunningServer } from "./helpers/server.ts";
 
@@ -24,17 +25,6 @@ const built = new Set(ruleset.articles.map((a) => a.id));
 const articles = loadArticles()
   .map((src) => ({ path: src.path, ...readArticle(src) }))
   .filter((a) => built.has(a.id));
-
-/** Undoes the HTML escaping Astro applies to text. */
-function decode(html: string): string {
-  return html
-    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
-    .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
-}
 
 /** `process tree` -> `process-tree`, `--tcp-established` -> `tcp-established` (as src/lib/paths.ts). */
 const areaSegment = (area: string) => area.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
