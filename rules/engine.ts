@@ -58,8 +58,8 @@ export interface Matcher {
  * Literals of which every line that can change a diagnosis contains one: the rules' own literals,
  * their near-conditions', the level tags (unmatched Error lines, weak phase signals), version and
  * phase signals, and the logrus ` msg="` that normalisation unquotes. The other lines normalisation
- * changes hold an escape or a backslash, or end in `>`: the engine finds those with indexOf
- * (FORCED_UNITS). Leading blanks are dropped from each literal (normalisation may remove controls
+ * changes hold an escape or a backslash, or end in `>`: scanLines and scanLinesBytes find those
+ * with indexOf. Leading blanks are dropped from each literal (normalisation may remove controls
  * among blanks at a line's start, see normalize.ts). Null when a rule for untagged lines or a
  * near-condition has no literal (the compiler refuses such rules), which disables bulk scanning.
  */
