@@ -111,6 +111,7 @@ function buildScanner(ruleset: RuleSet): { scanner: Automaton; kinds: Uint8Array
 }
 
 export function createMatcher(ruleset: RuleSet): Matcher {
+  const bulk = buildScanner(ruleset);
   const nearSlots: { re: RegExp; key: string }[] = [];
   const rules: LiveRule[] = ruleset.rules.map((rule, index) => {
     const live: LiveRule = { index, rule, re: null };
@@ -127,10 +128,8 @@ export function createMatcher(ruleset: RuleSet): Matcher {
     rules,
     nearSlots,
     prefilter: buildPrefilter(ruleset.rules),
-    ...(() => {
-      const built = buildScanner(ruleset);
-      return { scanner: built?.scanner ?? null, scannerKinds: built?.kinds ?? new Uint8Array(0) };
-    })(),
+    scanner: bulk?.scanner ?? null,
+    scannerKinds: bulk?.kinds ?? new Uint8Array(0),
     maxWithin: Math.max(0, ...ruleset.rules.map((r) => r.near?.within ?? 0)),
     articles: new Map(ruleset.articles.map((a) => [a.id, a])),
   };
@@ -458,7 +457,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       }
       if (esc !== -1 && esc < pos) esc = buf.indexOf(0x1b, pos);
       if (bs !== -1 && bs < pos) bs = buf.indexOf(0x5c, pos);
-      if (gt !== -1 && gt < pos) gt = indexOfPair(buf, 0x3e, 0x0a, pos);
+      if (gt !== -1 && gt < pos) gt = indexOfGtNl(buf, pos);
       const forced = firstOf(esc, bs, gt);
       let hit = scanner.findBytes(buf, pos, forced < 0 ? len : forced);
       skipLines(scanner.lines);
@@ -540,7 +539,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
         decoder = new TextDecoder("utf-8", { ignoreBOM: true });
         const all = bytesCarry?.length ? concat(bytesCarry, buf) : buf;
         bytesCarry = null;
-        const bom = physical === 0 && all[0] === 0xef && all[1] === 0xbb && all[2] === 0xbf ? 3 : 0;
+        const bom = physical === 0 && hasBom(all) ? 3 : 0;
         return diagnoser.push(decoder.decode(all.subarray(bom), { stream: true }));
       }
       let start = 0;
@@ -549,14 +548,14 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
         const nl = buf.indexOf(10);
         const head = nativeView(concat(bytesCarry, nl < 0 ? buf : buf.subarray(0, nl + 1)));
         bytesCarry = null;
-        const bom = physical === 0 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+        const bom = physical === 0 && hasBom(head) ? 3 : 0;
         if (nl < 0) {
           bytesCarry = head.slice(0, Math.min(head.length, MAX_CARRY_BYTES));
           return diagnoser;
         }
         scanLinesBytes(head, bom, scanner);
         start = nl + 1;
-      } else if (physical === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+      } else if (physical === 0 && hasBom(buf)) start = 3;
       const len = buf.length;
       const pos = scanLinesBytes(buf, start, scanner);
       keepDeferred(buf);
@@ -626,15 +625,20 @@ function firstOf(a: number, b: number, c: number): number {
 // Node's Buffer#indexOf is a memchr, ten times faster than a plain Uint8Array's; the bytes path
 // uses a Buffer view of its input when there is a Buffer (Node), a Uint8Array otherwise.
 const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): Uint8Array } }).Buffer;
-const PAIR_GT_NL = NodeBuffer ? NodeBuffer.from(new Uint8Array([0x3e, 0x0a]).buffer, 0, 2) : null;
+const GT_NL = NodeBuffer ? NodeBuffer.from(new Uint8Array([0x3e, 0x0a]).buffer, 0, 2) : null;
 
 function nativeView(b: Uint8Array): Uint8Array {
   return NodeBuffer ? NodeBuffer.from(b.buffer, b.byteOffset, b.length) : new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
-/** Index of the byte pair a, b in buf from `from`, or -1. */
-function indexOfPair(buf: Uint8Array, a: number, b: number, from: number): number {
-  if (PAIR_GT_NL && a === 0x3e && b === 0x0a) return (buf as unknown as { indexOf(v: Uint8Array, o: number): number }).indexOf(PAIR_GT_NL, from);
-  for (let i = buf.indexOf(a, from); i >= 0; i = buf.indexOf(a, i + 1)) if (buf[i + 1] === b) return i;
+/** Index of the next `>` that ends a line in buf from `from`, or -1 (a cut pie line, see continuation.ts). */
+function indexOfGtNl(buf: Uint8Array, from: number): number {
+  if (GT_NL) return (buf as unknown as { indexOf(v: Uint8Array, o: number): number }).indexOf(GT_NL, from);
+  for (let i = buf.indexOf(0x3e, from); i >= 0; i = buf.indexOf(0x3e, i + 1)) if (buf[i + 1] === 0x0a) return i;
   return -1;
+}
+
+/** Whether b starts with a UTF-8 byte order mark. */
+function hasBom(b: Uint8Array): boolean {
+  return b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 }

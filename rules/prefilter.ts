@@ -14,18 +14,15 @@ const KEPT = 12;
 
 export function buildPrefilter(rules: readonly CompiledRule[]): Prefilter {
   const always: number[] = []; // rules without a literal (tagged lines only): checked on every line
-  const byLiteral = new Map<string, number[]>(); // keyed by the literal as the automaton keeps it
   const automaton = new Automaton(rules.flatMap((r) => r.literals), KEPT);
+  const rulesOf: number[][] = automaton.literals.map(() => []);
   rules.forEach((r, i) => {
     if (!r.literals.length) return void always.push(i);
     for (const lit of r.literals) {
-      const key = lit.slice(0, KEPT);
-      const list = byLiteral.get(key) ?? [];
-      list.push(i);
-      byLiteral.set(key, list);
+      const id = automaton.idOf(lit);
+      if (id >= 0 && rulesOf[id]!.at(-1) !== i) rulesOf[id]!.push(i);
     }
   });
-  const rulesOf = automaton.literals.map((l) => byLiteral.get(l)!);
 
   return {
     candidates(line) {

@@ -164,14 +164,17 @@ export class Automaton {
    */
   constructor(
     literals: Iterable<string>,
-    private readonly maxLength = 12,
+    private readonly maxLength = 16,
   ) {
     this.literals = [...new Set([...literals].map((l) => l.slice(0, maxLength)))].filter((l) => l.length > 0);
+    this.ids = new Map(this.literals.map((l, i) => [l, i]));
   }
+
+  private readonly ids: Map<string, number>;
 
   /** The index in `literals` that a literal given to the constructor has, or -1. */
   idOf(literal: string): number {
-    return this.literals.indexOf(literal.slice(0, this.maxLength));
+    return this.ids.get(literal.slice(0, this.maxLength)) ?? -1;
   }
 
   private textTables(): Tables {
