@@ -7,6 +7,7 @@ import { MAX_LINE, logicalLines } from "./normalize.js";
 import { buildPrefilter, type Prefilter } from "./prefilter.js";
 import { PieJoiner } from "./continuation.js";
 import { Automaton } from "./scanner.js";
+import { createHitScanner, type HitScanner } from "./hit-scanner.js";
 import type { CompiledRule, DiagnoseOptions, Diagnosis, Finding, Phase, RuleSet, UnmatchedLine, Wrapper } from "./types.js";
 import { WRAPPERS } from "./vocabulary.js";
 
@@ -47,6 +48,8 @@ export interface Matcher {
   prefilter: Prefilter;
   /** Finds the lines that can matter in bulk input; null when some rule has no literal to look for. */
   scanner: Automaton | null;
+  /** The scanner's bytes loop, made on first use (hitScannerOf). */
+  hitScanner?: HitScanner;
   /** For each of the scanner's literals, what it can change (KIND_* bits). */
   scannerKinds: Uint8Array;
   /** The widest near-condition window, in lines. */
@@ -133,6 +136,11 @@ export function createMatcher(ruleset: RuleSet): Matcher {
     maxWithin: Math.max(0, ...ruleset.rules.map((r) => r.near?.within ?? 0)),
     articles: new Map(ruleset.articles.map((a) => [a.id, a])),
   };
+}
+
+/** The matcher's hit scanner, made the first time bytes are scanned: a CLI run on text never pays for it. */
+function hitScannerOf(matcher: Matcher): HitScanner {
+  return (matcher.hitScanner ??= createHitScanner(matcher.scanner!));
 }
 
 /** A rule's regex, built the first time it is needed. */
@@ -440,17 +448,46 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     }
   }
 
-  /** The same over UTF-8 bytes (see scanLines); `buf` is a Buffer in Node, for its fast indexOf. */
-  function scanLinesBytes(buf: Uint8Array, start: number, scanner: Automaton): number {
-    const len = buf.length;
+  /**
+   * The bulk path over UTF-8 bytes (see scanLines): the complete lines of buf from `start` go to
+   * the hit scanner a piece at a time; returns where the incomplete last line starts. `buf` is a
+   * Buffer in Node, for its fast indexOf.
+   */
+  function scanLinesBytes(buf: Uint8Array, start: number, hitScanner: HitScanner): number {
+    const last = buf.lastIndexOf(10);
     let pos = start;
+    while (pos <= last) {
+      let to = last + 1;
+      if (to - pos > hitScanner.piece) {
+        to = buf.lastIndexOf(10, pos + hitScanner.piece - 1) + 1;
+        if (to <= pos) {
+          // One line longer than a piece: read it whole (the plain path's way).
+          const end = buf.indexOf(10, pos);
+          onPhysical(utf8.decode(buf.subarray(pos, end)));
+          pos = end + 1;
+          continue;
+        }
+      }
+      scanPiece(buf, pos, to, hitScanner);
+      pos = to;
+    }
+    return pos;
+  }
+
+  /** Reads, defers or counts the lines of buf[from, to) (whole lines), by the literals they hold. */
+  function scanPiece(buf: Uint8Array, from: number, to: number, hitScanner: HitScanner) {
+    const n = hitScanner.scan(buf, from, to);
+    const hits = hitScanner.hits;
+    let i = 0;
+    let pos = from;
+    // The next escape, backslash and `>\n`, each searched again only once passed.
     let esc = -2;
     let bs = -2;
     let gt = -2;
-    for (;;) {
+    while (pos < to) {
       if (joiner.waiting) {
+        // The line after a cut pie line is read whatever it holds: it may be the rest.
         const end = buf.indexOf(10, pos);
-        if (end < 0) return pos;
         onPhysical(utf8.decode(buf.subarray(pos, end)));
         pos = end + 1;
         continue;
@@ -458,31 +495,24 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       if (esc !== -1 && esc < pos) esc = buf.indexOf(0x1b, pos);
       if (bs !== -1 && bs < pos) bs = buf.indexOf(0x5c, pos);
       if (gt !== -1 && gt < pos) gt = indexOfGtNl(buf, pos);
-      const forced = firstOf(esc, bs, gt);
-      let hit = scanner.findBytes(buf, pos, forced < 0 ? len : forced);
-      skipLines(scanner.lines);
-      const lineStart = scanner.lineStart;
-      let kinds = KIND_RULE;
-      if (hit >= 0) kinds = scanner.maskOfHit(matcher.scannerKinds, true);
-      else if (forced >= 0) hit = forced;
-      else return lineStart;
-      const end = buf.indexOf(10, hit);
-      if (end < 0) return lineStart;
-      if (!mustRead(kinds)) {
-        if (forced >= 0 && forced < end) kinds |= KIND_RULE;
-        for (let j = hit + 1, row = scanner.lastRow; !mustRead(kinds) && j < end; ) {
-          const h = scanner.findBytes(buf, j, end, row);
-          if (h < 0) break;
-          kinds |= scanner.maskOfHit(matcher.scannerKinds, true);
-          row = scanner.lastRow;
-          j = h + 1;
-        }
-      }
+      let forced = firstOf(esc, bs, gt);
+      if (forced >= to) forced = -1;
+      while (i < n && from + hits[2 * i]! < pos) i++;
+      const hit = i < n ? from + hits[2 * i]! : -1;
+      const at = hit < 0 ? forced : forced < 0 ? hit : Math.min(hit, forced);
+      if (at < 0) break;
+      const lineStart = at > pos ? Math.max(pos, buf.lastIndexOf(10, at - 1) + 1) : pos;
+      // The lines in between hold no trigger literal: they are only counted.
+      if (lineStart > pos) skipLines(hitScanner.newlines(pos - from, lineStart - from));
+      const end = buf.indexOf(10, at);
+      let kinds = forced >= 0 && forced <= end ? KIND_RULE : 0; // a forced line is always read
+      for (; i < n && from + hits[2 * i]! <= end; i++) kinds |= matcher.scanner!.maskOfRow(matcher.scannerKinds, hits[2 * i + 1]!, true);
       if (mustRead(kinds)) onPhysical(utf8.decode(buf.subarray(lineStart, end)));
       else if (kinds & KIND_NEAR) defer(buf, lineStart, end);
       else skipLines(1);
       pos = end + 1;
     }
+    if (pos < to) skipLines(hitScanner.newlines(pos - from, to - from));
   }
 
   const scanner = options.plain ? null : matcher.scanner;
@@ -534,7 +564,8 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       // One kind of view whatever came in (a Buffer in Node, for its fast indexOf; a plain
       // Uint8Array elsewhere): one element kind keeps the scanner's loop monomorphic.
       const buf = nativeView(chunk);
-      if (!scanner || buf.indexOf(13) >= 0) {
+      const hitScanner = scanner ? hitScannerOf(matcher) : null;
+      if (!hitScanner || buf.indexOf(13) >= 0) {
         // Hand over to the text path for good; the decoder keeps split multi-byte characters.
         decoder = new TextDecoder("utf-8", { ignoreBOM: true });
         const all = bytesCarry?.length ? concat(bytesCarry, buf) : buf;
@@ -553,11 +584,11 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
           bytesCarry = head.slice(0, Math.min(head.length, MAX_CARRY_BYTES));
           return diagnoser;
         }
-        scanLinesBytes(head, bom, scanner);
+        scanLinesBytes(head, bom, hitScanner);
         start = nl + 1;
       } else if (physical === 0 && hasBom(buf)) start = 3;
       const len = buf.length;
-      const pos = scanLinesBytes(buf, start, scanner);
+      const pos = scanLinesBytes(buf, start, hitScanner);
       keepDeferred(buf);
       // A copy: the caller may reuse its buffer.
       if (pos < len) bytesCarry = new Uint8Array(buf.subarray(pos, Math.min(len, pos + MAX_CARRY_BYTES)));

@@ -190,11 +190,26 @@ export class Automaton {
    * hit (`lastRow`): what kinds of literal the hit stands for.
    */
   maskOfHit(masks: Uint8Array, bytes: boolean): number {
+    return this.maskOfRow(masks, this.lastRow, bytes);
+  }
+
+  /** The same for the state whose row is `row` (a hit's row, see hit-scanner.ts). */
+  maskOfRow(masks: Uint8Array, row: number, bytes: boolean): number {
     const { classes, own, dict } = bytes ? this.bytesTables() : this.textTables();
-    const state = this.lastRow / classes;
+    const state = row / classes;
     let m = 0;
     for (let x = own[state]! >= 0 ? state : dict[state]!; x >= 0; x = dict[x]!) m |= masks[own[x]!]!;
     return m;
+  }
+
+  /**
+   * The bytes automaton as a table for another implementation of the scan loop (hit-scanner.ts):
+   * each byte's class, a row's width, the root's row, and `entry(row, c)`, the table entry for
+   * row + class worked out if needed (see Tables.next), and `size`, the table's number of entries.
+   */
+  byteTable(): { classOf: Int32Array; classes: number; size: number; root: number; entry(row: number, c: number): number } {
+    const t = this.bytesTables();
+    return { classOf: t.classOf, classes: t.classes, size: t.next.length, root: ROOT * t.classes, entry: (row, c) => entry(t, row, c) };
   }
 
   /**
