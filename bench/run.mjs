@@ -13,7 +13,7 @@ import { exportPatterns } from "./patterns.mjs";
 
 const root = join(import.meta.dirname, "..");
 const data = join(root, "bench", "data");
-const cli = join(root, "lib", "cli.js");
+const cli = join(root, "lib", "cli.cjs");
 const quick = process.argv.includes("--quick");
 const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const gnuTime = existsSync("/usr/bin/time");

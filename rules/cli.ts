@@ -2,11 +2,12 @@
 // criu-doctor's command line: reads CRIU logs (files, directories or standard input), streams
 // them through the engine and prints a report or the JSON contract.
 // Exit status as grep: 0 a finding, 1 none, 2 usage or I/O error.
-import { closeSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from "node:fs";
+import { closeSync, lstatSync, openSync, readSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
+import { VERSION } from "./generated/version.js";
 import { createDiagnoser, rules } from "./index.js";
-import { formatReport, type Style } from "./report.js";
+import { explainArticle, formatReport, type Style } from "./report.js";
 import type { Diagnosis } from "./types.js";
 
 const USAGE = `usage: criu-doctor [--json] [FILE|DIR|-]...
@@ -165,7 +166,6 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`criu-doctor: no article "${args.explain}" (see --list)\n`);
         return 2;
       }
-      const { explainArticle } = await import("./report.js");
       write(explainArticle(a, style()));
       return 0;
     }
@@ -212,7 +212,6 @@ async function main(argv: string[]): Promise<number> {
   return failed ? 2 : status;
 }
 
-const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 // `criu-doctor log | head` closes the pipe early: that is not an error.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {

@@ -1,4 +1,4 @@
-// The CLI as people run it: the built lib/cli.js under plain node (`npm test` builds first).
+// The CLI as people run it: the built lib/cli.cjs under plain node (`npm test` builds first).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..");
-const cli = join(root, "lib", "cli.js");
+const cli = join(root, "lib", "cli.cjs");
 const PID = "(00.021345)  16817: Error (criu/cr-restore.c:1539): Pid 17550 do not match expected 16817\n";
 
 function run(args: string[], input?: string | Buffer, env: Record<string, string> = {}) {

@@ -1,6 +1,6 @@
 // Hostile input: whatever is fed to the engine or the CLI, the result is sensible or a one-line
 // error (exit 2), never a crash, a stack trace or a hang. Each input goes through the CLI as
-// people run it (lib/cli.js under plain node; `npm test` builds it first) and through the engine.
+// people run it (lib/cli.cjs under plain node; `npm test` builds it first) and through the engine.
 import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +13,7 @@ import type { Diagnosis } from "../rules/types.js";
 import { expectContract, physicalLines } from "./helpers/contract.js";
 
 const root = join(import.meta.dirname, "..");
-const cli = join(root, "lib", "cli.js");
+const cli = join(root, "lib", "cli.cjs");
 const PID = "(00.021345)  16817: Error (criu/cr-restore.c:1539): Pid 17550 do not match expected 16817";
 const matcher = createMatcher(ruleset);
 
@@ -100,7 +100,7 @@ function randomBytes(n: number, seed = 0x2545f491): Uint8Array {
 }
 
 beforeAll(() => {
-  expect(existsSync(cli), "lib/cli.js is missing: run npm run build:lib").toBe(true);
+  expect(existsSync(cli), "lib/cli.cjs is missing: run npm run build:lib").toBe(true);
   dir = mkdtempSync(join(tmpdir(), "criu-doctor-hostile-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
