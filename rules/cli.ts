@@ -94,6 +94,11 @@ class Feeder {
     else this.diagnoser.pushBytes(chunk);
   }
 
+  /** Where to read the next chunk: the engine scans it there, without a copy. */
+  readBuffer(): Uint8Array {
+    return this.diagnoser.readBuffer();
+  }
+
   end(): Diagnosis {
     if (this.utf16) this.diagnoser.push(this.utf16.decode());
     return this.diagnoser.end();
@@ -110,7 +115,7 @@ async function diagnoseStream(stream: Readable): Promise<Diagnosis> {
 /** A file, read in 1 MiB pieces into one reused buffer (the engine copies what it keeps). */
 function diagnoseFile(file: string): Diagnosis {
   const feeder = new Feeder();
-  const buf = Buffer.allocUnsafe(1 << 20);
+  const buf = feeder.readBuffer();
   const fd = openSync(file, "r");
   try {
     for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) feeder.push(buf.subarray(0, n));

@@ -175,6 +175,12 @@ export interface Diagnoser {
   push(chunk: string): Diagnoser;
   /** Feed raw UTF-8 bytes (a file read in chunks); faster than decoding first. Don't mix with push(). */
   pushBytes(chunk: Uint8Array): Diagnoser;
+  /**
+   * A buffer to read input into and pass (or a subarray of it) to pushBytes(): it is scanned where
+   * it is, without a copy. One buffer is shared by the diagnosers of a matcher: fill it only for
+   * the next pushBytes().
+   */
+  readBuffer(): Uint8Array;
   /** Finish and return the diagnosis. */
   end(): Diagnosis;
 }
@@ -593,6 +599,9 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       // A copy: the caller may reuse its buffer.
       if (pos < len) bytesCarry = new Uint8Array(buf.subarray(pos, Math.min(len, pos + MAX_CARRY_BYTES)));
       return diagnoser;
+    },
+    readBuffer(): Uint8Array {
+      return scanner ? hitScannerOf(matcher).readBuffer() : new Uint8Array(1 << 20);
     },
     end(): Diagnosis {
       if (decoder) diagnoser.push(decoder.decode());

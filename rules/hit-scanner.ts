@@ -19,6 +19,11 @@ export interface HitScanner {
   readonly hits: Int32Array;
   /** The newlines in [from, to) of the piece last scanned, both offsets from its start. */
   newlines(from: number, to: number): number;
+  /**
+   * A buffer of `piece` bytes that scan() reads in place, without copying it first: input read
+   * into it goes straight to the scan loop.
+   */
+  readBuffer(): Uint8Array;
 }
 
 /** The WebAssembly scanner where WebAssembly can run (Node, browsers), else the JavaScript one. */
@@ -62,6 +67,10 @@ export class JsHitScanner implements HitScanner {
     }
   }
 
+  readBuffer(): Uint8Array {
+    return new Uint8Array(this.piece);
+  }
+
   newlines(from: number, to: number): number {
     let n = 0;
     const end = this.base + to;
@@ -95,10 +104,16 @@ export class WasmHitScanner implements HitScanner {
   private readonly table: ReturnType<Automaton["byteTable"]>;
   private readonly streams: number;
   private readonly distance: number;
-  /** Byte addresses in the module's memory: the table, the piece, the hits. */
+  /**
+   * Byte addresses in the module's memory: the table; where pieces are copied; the read buffer
+   * (readBuffer) that pieces are scanned in without a copy; the hits.
+   */
   private readonly tableAt: number;
   private readonly input: number;
+  private readonly reads: number;
   private readonly hitsAt: number;
+  /** Where the piece last scanned starts. */
+  private base = 0;
   private readonly root: number;
   /** Where scan1 stopped: its row and next hit slot. */
   private row = 0;
@@ -115,7 +130,8 @@ export class WasmHitScanner implements HitScanner {
     this.piece = this.streams * this.distance;
     this.tableAt = this.x.table.value as number;
     this.input = align(this.tableAt + 4 * t.size, 16);
-    this.hitsAt = align(this.input + this.piece, 16);
+    this.reads = align(this.input + this.piece, 16);
+    this.hitsAt = align(this.reads + this.piece, 16);
     // Room for a hit at every byte: two pieces' worth of pairs, as scanStreams gives each stream
     // up to two segments' worth.
     const hitBytes = 2 * this.piece * 8;
@@ -163,19 +179,29 @@ export class WasmHitScanner implements HitScanner {
     this.out = out;
   }
 
+  readBuffer(): Uint8Array {
+    return this.u8.subarray(this.reads, this.reads + this.piece);
+  }
+
   scan(buf: Uint8Array, from: number, to: number): number {
     const length = to - from;
     if (length > this.piece) throw new RangeError(`a piece of ${length} bytes is over ${this.piece}`);
-    this.u8.set(buf.subarray(from, to), this.input);
+    if (buf.buffer === this.u8.buffer && buf.byteOffset >= this.reads && buf.byteOffset + to <= this.reads + this.piece) {
+      this.base = buf.byteOffset + from; // in the read buffer already
+    } else {
+      this.base = this.input;
+      this.u8.set(buf.subarray(from, to), this.input);
+    }
+    const base = this.base;
     let n: number;
     if (length >= this.piece - (this.distance >> 1) && this.findJoins(buf, from, length)) n = this.scanStreams(length);
     else {
-      this.run1(this.input, this.input + length, this.root, this.hitsAt);
+      this.run1(base, base + length, this.root, this.hitsAt);
       n = (this.out - this.hitsAt) >> 3;
     }
     const hits = this.hits;
     for (let i = 0; i < 2 * n; i += 2) {
-      hits[i] = hits[i]! - this.input;
+      hits[i] = hits[i]! - base;
       hits[i + 1] = this.rowOf(hits[i + 1]!);
     }
     return n;
@@ -197,7 +223,7 @@ export class WasmHitScanner implements HitScanner {
   }
 
   private scanStreams(length: number): number {
-    const { x, i32, streams, distance, input } = this;
+    const { x, i32, streams, distance, base } = this;
     const rows = (x.rows.value as number) >> 2;
     const outs = (x.outs.value as number) >> 2;
     const region = 2 * distance * 8; // bytes of hits each stream may write
@@ -207,13 +233,13 @@ export class WasmHitScanner implements HitScanner {
     }
     // In step while every stream has bytes left: the last one's segment is the shortest.
     const steps = length - (streams - 1) * distance;
-    const end = input + steps;
-    for (let p = input; (p = x.scan4(p, end)) < end; ) {
+    const end = base + steps;
+    for (let p = base; (p = x.scan4(p, end)) < end; ) {
       for (let k = 0; k < streams; k++) this.fill(i32[rows + k]!, p + k * distance);
     }
     // The others finish their segment and the line that runs into the next one.
     for (let k = 0; k + 1 < streams; k++) {
-      this.run1(input + k * distance + steps, input + this.joins[k + 1]! + 1, i32[rows + k]!, i32[outs + k]!);
+      this.run1(base + k * distance + steps, base + this.joins[k + 1]! + 1, i32[rows + k]!, i32[outs + k]!);
       i32[outs + k] = this.out;
     }
     // Stream 0's hits stay where they are; the others' follow, less those of a joined line.
@@ -222,7 +248,7 @@ export class WasmHitScanner implements HitScanner {
     for (let k = 1; k < streams; k++) {
       const first = (k * region) >> 2;
       const last = (i32[outs + k]! - this.hitsAt) >> 2;
-      const join = input + this.joins[k]!;
+      const join = base + this.joins[k]!;
       for (let j = first; j < last; j += 2) {
         if (hits[j]! <= join) continue;
         hits[2 * n] = hits[j]!;
@@ -234,7 +260,7 @@ export class WasmHitScanner implements HitScanner {
   }
 
   newlines(from: number, to: number): number {
-    return this.x.newlines(this.input + from, this.input + to);
+    return this.x.newlines(this.base + from, this.base + to);
   }
 }
 

@@ -105,6 +105,20 @@ describe("WasmHitScanner", () => {
     expectSameHits(long, 0, long.length);
   });
 
+  it("scans its read buffer in place, and a copied piece does not disturb what it holds", () => {
+    const data = lines(wasm.piece, 5);
+    const own = wasm.readBuffer();
+    expect(own.length).toBe(wasm.piece);
+    own.set(data);
+    const want = hitsOf(js, data, 0, data.length);
+    expect(hitsOf(wasm, own, 0, own.length)).toEqual(want);
+    const from = data.indexOf(10, 1000) + 1;
+    expect(hitsOf(wasm, own, from, data.length)).toEqual(hitsOf(js, data, from, data.length));
+    const other = lines(4096, 6);
+    expectSameHits(other, 0, other.length); // copied in: the read buffer must be left as it was
+    expect(own).toEqual(data);
+  });
+
   it("counts newlines as a plain loop does, over ranges of any length and alignment", () => {
     const buf = lines(wasm.piece, 3);
     wasm.scan(buf, 0, buf.length);
@@ -142,6 +156,21 @@ describe("the engine on logs that take the four-stream path", () => {
     for (const line of examples) filler.splice(rnd(filler.length), 0, line);
     return filler.join("\n") + "\n";
   }
+
+  it("gives the reference engine's diagnosis when fed through its read buffer, as the CLI does", () => {
+    const log = bigLog(13);
+    const want = createDiagnoser(matcher, { plain: true }).push(log).end();
+    expect(want.findings.length).toBeGreaterThan(10);
+    const bytes = encoder.encode(log);
+    const d = createDiagnoser(matcher);
+    const buf = d.readBuffer();
+    for (let o = 0; o < bytes.length; o += buf.length) {
+      const chunk = bytes.subarray(o, o + buf.length);
+      buf.set(chunk);
+      d.pushBytes(buf.subarray(0, chunk.length));
+    }
+    expect(d.end()).toEqual(want);
+  });
 
   it("gives the reference engine's diagnosis, pushed as bytes in pieces of any size", () => {
     for (const seed of [11, 12]) {
