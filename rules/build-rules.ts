@@ -1,10 +1,12 @@
 // Build step: compiles content/failures/*.mdx into rules/generated/ruleset.ts, the generated
-// matcher module that the engine, the CLI, the npm package and the site all import.
+// matcher module that the engine, the CLI, the npm package and the site all import (and the
+// scan loop's WebAssembly, see build-wasm.ts).
 // Run with `npm run rules`; exits 1 with one line per problem when an article is invalid.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CompileError, articleId, checkRegexSafety, compileArticles, type ArticleSource } from "./compile.js";
+import { buildWasm } from "./build-wasm.js";
+import type { ArticleSource } from "./compile.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -15,6 +17,10 @@ export function loadArticles(dir = join(root, "content", "failures")): ArticleSo
 }
 
 async function main() {
+  // First the scan loop's WebAssembly: the compiler runs examples through the engine, which
+  // imports it, so the compiler is loaded only once it exists.
+  await buildWasm();
+  const { CompileError, articleId, checkRegexSafety, compileArticles } = await import("./compile.js");
   let sources = loadArticles();
   // --skip-invalid (development only): leave out articles that fail on their own, with a warning.
   if (process.argv.includes("--skip-invalid")) {
