@@ -172,6 +172,15 @@ describe("the engine on logs that take the four-stream path", () => {
     expect(d.end()).toEqual(want);
   });
 
+  it("gives the same diagnosis where WebAssembly is missing (the JavaScript scanner)", () => {
+    const log = bigLog(14);
+    const noWasm = createMatcher(ruleset);
+    noWasm.hitScanner = new JsHitScanner(noWasm.scanner!);
+    const d = createDiagnoser(noWasm).pushBytes(encoder.encode(log));
+    expect(noWasm.hitScanner).toBeInstanceOf(JsHitScanner);
+    expect(d.end()).toEqual(createDiagnoser(matcher, { plain: true }).push(log).end());
+  });
+
   it("gives the reference engine's diagnosis, pushed as bytes in pieces of any size", () => {
     for (const seed of [11, 12]) {
       const log = bigLog(seed);
