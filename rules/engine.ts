@@ -59,7 +59,8 @@ export interface Matcher {
 
 /**
  * Literals of which every line that can change a diagnosis contains one: the rules' own literals,
- * their near-conditions', the level tags (unmatched Error lines, weak phase signals), version and
+ * their near-conditions', the level tags (unmatched Error lines, weak phase signals; a bare
+ * `(criu/x.c:1):` tag, see log-line.ts, is found by its directory), version and
  * phase signals, and the logrus ` msg="` that normalisation unquotes. The other lines normalisation
  * changes hold an escape or a backslash, or end in `>`: scanLines and scanLinesBytes find those
  * with indexOf. Leading blanks are dropped from each literal (normalisation may remove controls
@@ -71,7 +72,7 @@ function triggerLiterals(ruleset: RuleSet): { literal: string; kind: number }[] 
   const add = (kind: number, lits: readonly string[]) => {
     for (const l of lits) out.push({ literal: l.replace(/^\s+/, ""), kind });
   };
-  add(KIND_RULE, ["Error", "Warn", ' msg="']);
+  add(KIND_RULE, ["Error", "Warn", ' msg="', "(criu/", "(compel/", "(soccr/"]);
   for (const r of ruleset.rules) {
     // A rule for tagged lines is covered by the tag words; any other rule needs its own literal.
     if (r.tag !== "error" && r.tag !== "warn" && r.tag !== "tagged") {

@@ -102,8 +102,9 @@ export class WasmHitScanner implements HitScanner {
   private readonly i32: Int32Array;
   private readonly u8: Uint8Array;
   private readonly table: ReturnType<Automaton["byteTable"]>;
-  private readonly streams: number;
-  private readonly distance: number;
+  /** How many streams scan a full piece at once, and how far apart (bulk-scan.wat's constants). */
+  readonly streams: number;
+  readonly distance: number;
   /**
    * Byte addresses in the module's memory: the table; where pieces are copied; the read buffer
    * (readBuffer) that pieces are scanned in without a copy; the hits.

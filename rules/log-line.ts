@@ -25,6 +25,11 @@ const TAG = /(Error|Warn)\s+\(([\w./+-]+):\d+\):[ \t]?/;
 const UNTAGGED_PREFIX =
   /^[\s>#*`'"|]*(?:\d{4}-\d\d-\d\dT[\d:.]+Z?\s+|\d\d:\d\d:\d\d(?:\.\d+)?\s+(?:\[\w+\]\s+)?)?(?<bytes>b['"])?(?:\d+:(?=\S))?(?:\(\s*\d+\.\d+\)\s*)?(?:\d+:\s+)?(?:pie:\s+(?:\d+:\s+)?)?/;
 
+// An error tag whose `Error ` word was lost: go-criu and libcriu users quote CRIU's message as
+// `(criu/tty.c:1014): tty: Don't have tty ...`. Only at the start of the message, and only with
+// a CRIU source directory, so that no other tool's `(file.c:12):` is taken for CRIU's.
+const BARE_TAG = /\((?:criu|compel|soccr)\/([\w./+-]+\.c):\d+\):[ \t]?/y;
+
 export function parseLine(line: string): ParsedLine {
   // Cheap test first: most lines of a -v4 log carry no tag.
   if (line.includes("Error") || line.includes("Warn")) {
@@ -42,6 +47,13 @@ export function parseLine(line: string): ParsedLine {
   }
   const p = UNTAGGED_PREFIX.exec(line);
   const bodyStart = p ? p[0].length : 0;
+  BARE_TAG.lastIndex = bodyStart;
+  const bare = line.charCodeAt(bodyStart) === 40 /* ( */ ? BARE_TAG.exec(line) : null;
+  if (bare) {
+    const path = bare[1]!;
+    const start = bodyStart + bare[0].length;
+    return { level: "error", file: path.slice(path.lastIndexOf("/") + 1), body: line.slice(start).trimEnd(), bodyStart: start };
+  }
   let body = line.slice(bodyStart).trimEnd();
   // A Python bytes literal ends with the quote it opened with.
   const quote = p?.groups?.bytes?.[1];
@@ -116,6 +128,7 @@ export function weakPhaseOf(file: string | null): "dump" | "restore" | null {
 /** The sources of every regex above, which run on every line: checked for ReDoS with the articles' (check-redos.ts). */
 export const LINE_PATTERNS: readonly string[] = [
   TAG.source,
+  BARE_TAG.source,
   UNTAGGED_PREFIX.source,
   VERSION.source,
   ...SECONDARY_LINES.map((re) => re.source),

@@ -178,6 +178,21 @@ describe("untagged line prefixes", () => {
   for (const [line, body] of cases) it(JSON.stringify(line), () => expect(parseLine(line).body).toBe(body));
 });
 
+describe("an error tag without its Error word", () => {
+  it("is read as CRIU's error line, as go-criu and libcriu users quote it", () => {
+    const line = "(criu/tty.c:1014): tty: Don't have tty to inherit session from, aborting";
+    expect(parseLine(line)).toEqual({ level: "error", file: "tty.c", body: "tty: Don't have tty to inherit session from, aborting", bodyStart: line.indexOf("tty:") });
+    expect(diagnose(`${line} err:0`).findings[0]?.id).toBe("tty-restore-failed");
+    expect(diagnose(`(00.100) (criu/some-new.c:7): A message nobody explains`).unmatched.map((u) => u.line)).toEqual([1]);
+  });
+
+  it("only with a CRIU source directory, and only where the message starts", () => {
+    expect(parseLine("(foo/bar.c:12): something").level).toBeNull();
+    expect(parseLine("(tty.c:1014): tty: no tty").level).toBeNull();
+    expect(parseLine("see (criu/tty.c:1014): in the source").level).toBeNull();
+  });
+});
+
 describe("pie lines cut by old CRIU", () => {
   it("joins the pieces, so the rule sees the whole message, on the first piece's line", () => {
     const log = [

@@ -14,7 +14,8 @@ const automaton = matcher.scanner!;
 const wasm = new WasmHitScanner(automaton);
 const js = new JsHitScanner(automaton);
 const encoder = new TextEncoder();
-const STREAM = 262144; // bulk-scan.wat's distance between streams
+const STREAM = wasm.distance; // how far apart the streams start
+const STREAMS = wasm.streams;
 const LITERALS = automaton.literals.map((l) => encoder.encode(l));
 
 /** xorshift32: a repeatable draw, so that a failure shows again with the same seed. */
@@ -71,7 +72,7 @@ describe("WasmHitScanner", () => {
     for (let seed = 1; seed <= 24; seed++) {
       const rnd = random(seed * 7919);
       const buf = lines(wasm.piece, seed);
-      for (let k = 1; k < 4; k++) {
+      for (let k = 1; k < STREAMS; k++) {
         const lit = LITERALS[rnd(LITERALS.length)]!;
         plant(buf, lit, k * STREAM, seed % (lit.length + 1));
       }
@@ -83,7 +84,7 @@ describe("WasmHitScanner", () => {
     const lit = encoder.encode("Error");
     for (const layout of ["nl-at", "nl-before", "ends-before", "starts-at"]) {
       const buf = lines(wasm.piece, layout.length);
-      for (let k = 1; k < 4; k++) {
+      for (let k = 1; k < STREAMS; k++) {
         const at = k * STREAM;
         if (layout === "nl-at") buf[at] = 10;
         if (layout === "nl-before") buf[at - 1] = 10;
@@ -98,7 +99,7 @@ describe("WasmHitScanner", () => {
     const big = lines(wasm.piece + 5000, 99);
     expectSameHits(big, 5000, big.length); // a full piece that starts 5000 bytes in
     expectSameHits(big, 0, big.lastIndexOf(10, wasm.piece - 100) + 1); // just under a piece: four streams
-    expectSameHits(big, 0, big.lastIndexOf(10, 3 * STREAM + 1000) + 1); // too short for four: one stream
+    expectSameHits(big, 0, big.lastIndexOf(10, (STREAMS - 1) * STREAM + 1000) + 1); // too short for all streams: one
     const long = lines(wasm.piece, 7);
     long.fill(0x61, 2 * STREAM - 10, 3 * STREAM + 10); // no newline in the third segment
     plant(long, encoder.encode("CRIU"), 2 * STREAM + 500, 0);
