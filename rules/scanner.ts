@@ -8,7 +8,9 @@
 // The automaton is a DFA whose transitions are worked out the first time the input takes them:
 // building it at start-up is only the trie and its failure links (a millisecond or two), and
 // the table (states times alphabet, zero-filled) is only touched where a log takes it. In this
-// kind of VM a first touch costs ~16 µs a page, so untouched rows are start-up time saved.
+// kind of VM a first touch costs ~16 µs a page, so untouched rows are start-up time saved; rows
+// are handed out in the order states are first reached, so the few hundred a log reaches share
+// pages instead of being spread over the whole table.
 
 /**
  * A transition not worked out yet. States are numbered from 1, so that no row is 0 and a fresh
@@ -22,11 +24,16 @@ interface Tables {
   classOf: Int32Array;
   classes: number;
   /**
-   * The transition table, indexed by row + class, where a state's row is state * classes. Each
-   * entry holds the next state's row, bit-inverted (negative) when a literal ends there (the scan
-   * loop then needs neither a multiplication nor a second table), or UNKNOWN.
+   * The transition table, indexed by row + class. Each entry holds the next state's row,
+   * bit-inverted (negative) when a literal ends there (the scan loop then needs neither a
+   * multiplication nor a second table), or UNKNOWN.
    */
   next: Int32Array;
+  /** Each state's row (0: none yet), and the state whose row is slot * classes. */
+  rowOf: Int32Array;
+  stateAt: Int32Array;
+  /** Rows handed out so far, counting the unused slot 0. */
+  rows: number;
   /** The trie: the root's child by class (0: none), and every other state's children as a list. */
   rootChild: Int32Array;
   firstChild: Int32Array;
@@ -60,6 +67,9 @@ function build(literals: readonly Uint16Array[] | readonly Uint8Array[], unitRan
     classOf,
     classes,
     next: new Int32Array(total * classes),
+    rowOf: new Int32Array(total),
+    stateAt: new Int32Array(total),
+    rows: 1,
     rootChild: new Int32Array(classes),
     firstChild: new Int32Array(total),
     sibling: new Int32Array(total),
@@ -118,22 +128,38 @@ function build(literals: readonly Uint16Array[] | readonly Uint8Array[], unitRan
   return t;
 }
 
+/** State `s`'s row, handed out the first time it is asked for. */
+function rowFor(t: Tables, s: number): number {
+  let row = t.rowOf[s]!;
+  if (row === 0) {
+    row = t.rows * t.classes;
+    t.rowOf[s] = row;
+    t.stateAt[t.rows++] = s;
+  }
+  return row;
+}
+
+/** The state whose row is `row`. */
+function stateAtRow(t: Tables, row: number): number {
+  return t.stateAt[row / t.classes]!;
+}
+
 /** The state reached from state `s` on class `c`, working out (and keeping) missing transitions. */
 function stateOf(t: Tables, s: number, c: number): number {
-  const k = s * t.classes + c;
+  const k = rowFor(t, s) + c;
   let e = t.next[k]!;
   if (e === UNKNOWN) {
     const x = c === 0 ? 0 : child(t, s, c);
     const target = x !== 0 ? x : s === ROOT ? ROOT : stateOf(t, t.fail[s]!, c);
-    e = t.own[target]! >= 0 || t.dict[target]! >= 0 ? ~(target * t.classes) : target * t.classes;
+    e = t.own[target]! >= 0 || t.dict[target]! >= 0 ? ~rowFor(t, target) : rowFor(t, target);
     t.next[k] = e;
   }
-  return (e < 0 ? ~e : e) / t.classes;
+  return stateAtRow(t, e < 0 ? ~e : e);
 }
 
 /** The table entry for `row + c` once worked out (for the scan loops' rare slow path). */
 function entry(t: Tables, row: number, c: number): number {
-  stateOf(t, row / t.classes, c);
+  stateOf(t, stateAtRow(t, row), c);
   return t.next[row + c]!;
 }
 
@@ -195,8 +221,9 @@ export class Automaton {
 
   /** The same for the state whose row is `row` (a hit's row, see hit-scanner.ts). */
   maskOfRow(masks: Uint8Array, row: number, bytes: boolean): number {
-    const { classes, own, dict } = bytes ? this.bytesTables() : this.textTables();
-    const state = row / classes;
+    const t = bytes ? this.bytesTables() : this.textTables();
+    const { own, dict } = t;
+    const state = stateAtRow(t, row);
     let m = 0;
     for (let x = own[state]! >= 0 ? state : dict[state]!; x >= 0; x = dict[x]!) m |= masks[own[x]!]!;
     return m;
@@ -209,7 +236,7 @@ export class Automaton {
    */
   byteTable(): { classOf: Int32Array; classes: number; size: number; root: number; entry(row: number, c: number): number } {
     const t = this.bytesTables();
-    return { classOf: t.classOf, classes: t.classes, size: t.next.length, root: ROOT * t.classes, entry: (row, c) => entry(t, row, c) };
+    return { classOf: t.classOf, classes: t.classes, size: t.next.length, root: rowFor(t, ROOT), entry: (row, c) => entry(t, row, c) };
   }
 
   /**
@@ -220,7 +247,7 @@ export class Automaton {
   findText(s: string, from: number, to: number, row = -1): number {
     const t = this.textTables();
     const { classOf, next } = t;
-    if (row < 0) row = ROOT * t.classes;
+    if (row < 0) row = rowFor(t, ROOT);
     let lines = 0;
     let lineStart = from;
     for (let i = from; i < to; i++) {
@@ -252,7 +279,7 @@ export class Automaton {
   findBytes(b: Uint8Array, from: number, to: number, row = -1): number {
     const t = this.bytesTables();
     const { classOf, next } = t;
-    if (row < 0) row = ROOT * t.classes;
+    if (row < 0) row = rowFor(t, ROOT);
     let lines = 0;
     let lineStart = from;
     for (let i = from; i < to; i++) {
@@ -282,16 +309,16 @@ export class Automaton {
   /** Indices (into `literals`) of every literal that occurs in `s`. */
   matches(s: string): Set<number> {
     const t = this.textTables();
-    const { classOf, classes, next, own, dict } = t;
+    const { classOf, next, own, dict } = t;
     const found = new Set<number>();
-    let row = ROOT * classes;
+    let row = rowFor(t, ROOT);
     for (let i = 0; i < s.length; i++) {
       const c = classOf[s.charCodeAt(i)]!;
       let e = next[row + c]!;
       if (e === UNKNOWN) e = entry(t, row, c);
       if (e < 0) {
         row = ~e;
-        const state = row / classes;
+        const state = stateAtRow(t, row);
         for (let x = own[state]! >= 0 ? state : dict[state]!; x >= 0; x = dict[x]!) found.add(own[x]!);
       } else row = e;
     }
