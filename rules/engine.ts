@@ -62,7 +62,7 @@ export interface Matcher {
  * their near-conditions', the level tags (unmatched Error lines, weak phase signals; a bare
  * `(criu/x.c:1):` tag, see log-line.ts, is found by its directory), version and
  * phase signals, and the logrus ` msg="` that normalisation unquotes. The other lines normalisation
- * changes hold an escape or a backslash, or end in `>`: scanLines and scanLinesBytes find those
+ * changes hold an escape or a backslash, or end in `>`: scanLines and scanPiece find those
  * with indexOf. Leading blanks are dropped from each literal (normalisation may remove controls
  * among blanks at a line's start, see normalize.ts). Null when a rule for untagged lines or a
  * near-condition has no literal (the compiler refuses such rules), which disables bulk scanning.
