@@ -81,6 +81,8 @@ export const SECONDARY_LINES: readonly RegExp[] = [
   /Dump files \(pid: -?\d+\) failed with/,
   /Collect mappings \(pid: -?\d+\) failed with/,
   /Can't remove the directory/,
+  // The version probe of iptables-legacy-save on a host with only the nft backend: harmless.
+  /\bip6?tables-legacy-save -V failed\b/,
 ];
 
 export function isSecondary(body: string): boolean {

@@ -164,6 +164,11 @@ describe("logrus lines", () => {
   it("treats a helper's `exited, status=N` as an unwinding line, not an unexplained error", () => {
     expect(diagnose("(00.139151) Error (criu/util.c:641): exited, status=1").unmatched).toEqual([]);
   });
+
+  it("does not list iptables-legacy-save's version probe on an nft-only host as unexplained", () => {
+    expect(diagnose("(00.021000) Error (criu/util.c:1566): iptables-legacy-save -V failed").unmatched).toEqual([]);
+    expect(diagnose("(00.021000) Error (criu/util.c:1566): iptables-save -V failed").unmatched).toHaveLength(1);
+  });
 });
 
 describe("untagged line prefixes", () => {
