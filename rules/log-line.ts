@@ -81,8 +81,9 @@ export const SECONDARY_LINES: readonly RegExp[] = [
   /Dump files \(pid: -?\d+\) failed with/,
   /Collect mappings \(pid: -?\d+\) failed with/,
   /Can't remove the directory/,
-  // The version probe of iptables-legacy-save on a host with only the nft backend: harmless.
-  /\bip6?tables-legacy-save -V failed\b/,
+  // The version probe of the legacy iptables tools on a host with only the nft backend: harmless.
+  /\bip6?tables-legacy-(?:save|restore) -V failed\b/,
+  /\bexecvp\("ip6?tables-legacy-(?:save|restore)", \.\.\.\) failed/,
 ];
 
 export function isSecondary(body: string): boolean {

@@ -167,6 +167,8 @@ describe("logrus lines", () => {
 
   it("does not list iptables-legacy-save's version probe on an nft-only host as unexplained", () => {
     expect(diagnose("(00.021000) Error (criu/util.c:1566): iptables-legacy-save -V failed").unmatched).toEqual([]);
+    expect(diagnose("(00.021000) Error (criu/util.c:1566): ip6tables-legacy-restore -V failed").unmatched).toEqual([]);
+    expect(diagnose('\tError (criu/util.c:626): execvp("iptables-legacy-save", ...) failed: No such file or directory').unmatched).toEqual([]);
     expect(diagnose("(00.021000) Error (criu/util.c:1566): iptables-save -V failed").unmatched).toHaveLength(1);
   });
 });
