@@ -343,7 +343,8 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     const now: Candidate[] = [];
     for (const c of candidatesOf(text, lineNo, parsed)) {
       const near = c.live.near;
-      if (near && deferred.length) readDeferred();
+      // Only a condition that looks back needs the lines put aside (they all precede this one).
+      if (near?.before && deferred.length) readDeferred();
       if (!near || (near.before && index - lastSeen[near.slot]! <= near.within)) now.push(c);
       else if (near.after) pending.push({ candidate: c, until: index + near.within });
     }
