@@ -94,9 +94,9 @@ function triggerLiterals(ruleset: RuleSet): { literal: string; kind: number }[] 
 }
 
 /** What a trigger literal can change: a rule's match, the version or phase, a near-condition. */
-const KIND_RULE = 1;
-const KIND_SIGNAL = 2;
-const KIND_NEAR = 4;
+export const KIND_RULE = 1;
+export const KIND_SIGNAL = 2;
+export const KIND_NEAR = 4;
 
 /**
  * How much of each trigger literal the bulk scanner keeps. A short prefix can be common in logs

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadArticles } from "../rules/build-rules.js";
 import { readArticle } from "../rules/compile.js";
-import { createDiagnoser, createMatcher } from "../rules/engine.js";
+import { KIND_NEAR, KIND_SIGNAL, createDiagnoser, createMatcher } from "../rules/engine.js";
 import { ruleset } from "../rules/generated/ruleset.js";
 import { diagnose } from "../rules/index.js";
 import { parseLine } from "../rules/log-line.js";
@@ -197,6 +197,74 @@ describe("an error tag without its Error word", () => {
     expect(parseLine("(foo/bar.c:12): something").level).toBeNull();
     expect(parseLine("(tty.c:1014): tty: no tty").level).toBeNull();
     expect(parseLine("see (criu/tty.c:1014): in the source").level).toBeNull();
+  });
+});
+
+describe("the bulk scanner on a healthy -v4 log", () => {
+  // Ordinary debug lines of dumps and restores. A trigger literal found in many of them makes the
+  // engine stop on most lines of every log (a near-condition `[Rr]estor...` once made every
+  // `Restoring ...` line one): rules should look for words CRIU prints when something is wrong.
+  const CHATTER = [
+    "(00.000230) Restoring signal mask 233b8775",
+    "(00.000266)  34005: Restoring signal mask 349378d9",
+    "(00.000378) \tRestoring fd 45 (state -> prepare)",
+    "(00.020011)  16817: Restoring 16817 with pid 16817",
+    "(00.030100)  16817: \tRestoring fd 3 (state -> create)",
+    "(00.001204) Preparing info about shared resources",
+    "(00.004112) Forking task with 16817 pid (flags 0x0)",
+    "(00.000401) Reading image tree",
+    "(00.000467) Migrating process tree (SID 16810->16810)",
+    "(00.000512) Will restore in 0 namespaces",
+    "(00.000530) Running pre-restore scripts",
+    "(00.001890) Collecting 31/56 (flags 0)",
+    "(00.000050) Dumping path for 24 fd via self 1 [/dev/null]",
+    "(00.000630)   2145: Dumping mm (pid: 53971)",
+    "(00.000074) fsnotify: \tFound fanotify mark for 0x7fead0",
+    "(00.000202) `- Expecting exit",
+    "(00.000576)  27985: 0x7f728767a000-0x7f2083252000 (3148K) prot 0x4 flags 0x33 fdflags 0 st 0x63b off 0 reg fp  shmid: 0xd",
+    "(00.000822) pagemap-cache: 21200: filling VMA 7f5077c37000-7f2083252000 (3148K) [l:7f5077c37000 h:7f5077e37000]",
+    "(00.003329) page-pipe: Create page pipe for 2684 segs",
+    "(00.001001) Found 12 VMAs in pid 4120",
+    "(00.001120) \tCollecting fd's of 4120: pipe, unix socket 0 established",
+    "(00.002000) inet: Collected: ino 0x3c2a1 family AF_INET type SOCK_STREAM port 8080 state TCP_LISTEN src_addr 0.0.0.0",
+    "(00.002100) unix: \tCollected: ino 41230 peer_ino 0 family    1 type    1 state  10 name /run/app.sock",
+    "(00.002200) cg: Set memory.max for /system.slice",
+    "(00.002300) Opening 0x00000000400000-0x00000000401000 0000000000000000 (41) vma",
+    "(00.002400) 4120 (native) is going to execute the syscall 15, required is 15",
+    "(00.002500) 4120 was trapped",
+    "(00.002600) ----------------------------------------",
+    "(00.002700) Seized task 4120, state 1",
+    "(00.002800) Wait for 4120 to stop",
+    "(00.002900) Dumping opened files (pid: 4120)",
+    "(00.003000) Dumping GP/FPU registers for 4120",
+    "(00.003100) Writing image inventory (version 1)",
+    "(00.003200) mnt: \tMounting proc @/tmp/.criu.mntns.abc/9-0000000000/proc (0)",
+    "(00.003300) Restoring task 4120 (stage 2)",
+    "(00.003400) restored thread 4121 of 4120",
+    "(00.003500) Parasite syscall_ip at 0x401000",
+    "(00.003600) Putting tsock into pid 4120",
+    "(00.003700) Sent msg to daemon 3 0 0",
+    "(00.003800) Trap 4120 on exit",
+  ];
+  const matcher = createMatcher(ruleset);
+  const scanner = matcher.scanner!;
+
+  it("finds no near-condition or signal literal in more than a tenth of ordinary debug lines", () => {
+    const lines = new Map<string, number>();
+    for (const line of CHATTER) {
+      for (const id of scanner.matches(line)) {
+        if (!(matcher.scannerKinds[id]! & (KIND_NEAR | KIND_SIGNAL))) continue;
+        const lit = scanner.literals[id]!;
+        lines.set(lit, (lines.get(lit) ?? 0) + 1);
+      }
+    }
+    const common = [...lines].filter(([, n]) => n > CHATTER.length / 10);
+    expect(common, "trigger literals found in many healthy lines").toEqual([]);
+  });
+
+  it("would catch a literal as common as `Restor`", () => {
+    const hits = CHATTER.filter((l) => l.includes("Restor")).length;
+    expect(hits).toBeGreaterThan(CHATTER.length / 10);
   });
 });
 
