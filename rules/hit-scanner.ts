@@ -115,6 +115,11 @@ export class WasmHitScanner implements HitScanner {
   private readonly hitsAt: number;
   /** Where the piece last scanned starts. */
   private base = 0;
+  /** Memory slots (i32 indices) the loops keep their state in: scan1's row and hit slot, scan4's rows and hit slots. */
+  private readonly singleRow: number;
+  private readonly singleOut: number;
+  private readonly rows: number;
+  private readonly outs: number;
   private readonly root: number;
   /** Where scan1 stopped: its row and next hit slot. */
   private row = 0;
@@ -130,6 +135,10 @@ export class WasmHitScanner implements HitScanner {
     this.distance = this.x.distance.value as number;
     this.piece = this.streams * this.distance;
     this.tableAt = this.x.table.value as number;
+    this.singleRow = (this.x.single_row.value as number) >> 2;
+    this.singleOut = (this.x.single_out.value as number) >> 2;
+    this.rows = (this.x.rows.value as number) >> 2;
+    this.outs = (this.x.outs.value as number) >> 2;
     this.input = align(this.tableAt + 4 * t.size, 16);
     this.reads = align(this.input + this.piece, 16);
     this.hitsAt = align(this.reads + this.piece, 16);
@@ -166,13 +175,10 @@ export class WasmHitScanner implements HitScanner {
 
   /** scan1 over [p, end) from `row`, filling what it stops on; leaves its row and slot in row/out. */
   private run1(p: number, end: number, row: number, out: number): void {
-    const x = this.x;
-    const rowSlot = (x.single_row.value as number) >> 2;
-    const outSlot = (x.single_out.value as number) >> 2;
     for (;;) {
-      p = x.scan1(p, end, row, out);
-      row = this.i32[rowSlot]!;
-      out = this.i32[outSlot]!;
+      p = this.x.scan1(p, end, row, out);
+      row = this.i32[this.singleRow]!;
+      out = this.i32[this.singleOut]!;
       if (p >= end) break;
       this.fill(row, p);
     }
@@ -224,9 +230,7 @@ export class WasmHitScanner implements HitScanner {
   }
 
   private scanStreams(length: number): number {
-    const { x, i32, streams, distance, base } = this;
-    const rows = (x.rows.value as number) >> 2;
-    const outs = (x.outs.value as number) >> 2;
+    const { x, i32, streams, distance, base, rows, outs } = this;
     const region = 2 * distance * 8; // bytes of hits each stream may write
     for (let k = 0; k < streams; k++) {
       i32[rows + k] = this.root;

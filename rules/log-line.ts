@@ -34,31 +34,23 @@ export function parseLine(line: string): ParsedLine {
   // Cheap test first: most lines of a -v4 log carry no tag.
   if (line.includes("Error") || line.includes("Warn")) {
     const m = TAG.exec(line);
-    if (m) {
-      const path = m[2]!;
-      const bodyStart = m.index + m[0].length;
-      return {
-        level: m[1] === "Error" ? "error" : "warn",
-        file: path.slice(path.lastIndexOf("/") + 1),
-        body: line.slice(bodyStart).trimEnd(),
-        bodyStart,
-      };
-    }
+    if (m) return tagged(line, m[1] === "Error" ? "error" : "warn", m[2]!, m.index + m[0].length);
   }
   const p = UNTAGGED_PREFIX.exec(line);
   const bodyStart = p ? p[0].length : 0;
   BARE_TAG.lastIndex = bodyStart;
   const bare = line.charCodeAt(bodyStart) === 40 /* ( */ ? BARE_TAG.exec(line) : null;
-  if (bare) {
-    const path = bare[1]!;
-    const start = bodyStart + bare[0].length;
-    return { level: "error", file: path.slice(path.lastIndexOf("/") + 1), body: line.slice(start).trimEnd(), bodyStart: start };
-  }
+  if (bare) return tagged(line, "error", bare[1]!, bodyStart + bare[0].length);
   let body = line.slice(bodyStart).trimEnd();
   // A Python bytes literal ends with the quote it opened with.
   const quote = p?.groups?.bytes?.[1];
   if (quote && body.endsWith(quote)) body = body.slice(0, -1);
   return { level: null, file: null, body, bodyStart };
+}
+
+/** A tagged line: the tag's source path (`criu/mount.c`) gives the file, the rest is the body. */
+function tagged(line: string, level: "error" | "warn", path: string, bodyStart: number): ParsedLine {
+  return { level, file: path.slice(path.lastIndexOf("/") + 1), body: line.slice(bodyStart).trimEnd(), bodyStart };
 }
 
 /**

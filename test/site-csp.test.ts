@@ -149,6 +149,16 @@ describe.runIf(status === "run")("the policy in Chromium", () => {
     return w;
   }
 
+  /** Runs `body` in a fresh watched page, closing its context whatever happens. */
+  async function watched(body: (w: Watch) => Promise<void>, colorScheme: "light" | "dark" = "light") {
+    const w = await watch(colorScheme);
+    try {
+      await body(w);
+    } finally {
+      await w.context.close();
+    }
+  }
+
   /** No violation, no error, and no request beyond the site. */
   function expectClean(w: Watch) {
     expect(w.violations, "policy violations").toEqual([]);
@@ -158,8 +168,7 @@ describe.runIf(status === "run")("the policy in Chromium", () => {
   }
 
   it("notices a violation when there is one (the watch itself works)", async () => {
-    const w = await watch();
-    try {
+    await watched(async (w) => {
       await w.page.goto(url("/"));
       await w.page.evaluate(async () => {
         const div = document.createElement("div");
@@ -177,9 +186,7 @@ describe.runIf(status === "run")("the policy in Chromium", () => {
       expect(all).toMatch(/connect-src/);
       await expect(w.page.evaluate(() => "__inline" in window)).resolves.toBe(false);
       expect(w.requests.some((r) => r.startsWith("https://example.com"))).toBe(false);
-    } finally {
-      await w.context.close();
-    }
+    });
   });
 
   it("is sent as a header with every response, with frame-ancestors", async () => {
@@ -193,8 +200,7 @@ describe.runIf(status === "run")("the policy in Chromium", () => {
   });
 
   it("lets the home page, an article, the indexes and the 404 page load without a violation", async () => {
-    const w = await watch();
-    try {
+    await watched(async (w) => {
       for (const path of ["/", "/failures/pid-mismatch/", "/failures/", "/failures/area/mounts/", "/options/", "/no-such-page/"] as const) {
         await w.page.goto(url(path));
         await w.page.waitForLoadState("networkidle");
@@ -206,27 +212,21 @@ describe.runIf(status === "run")("the policy in Chromium", () => {
       // 404.html is served with status 404 by serve.mjs: Chromium logs that as a console error.
       w.errors = w.errors.filter((e) => !/status of 404/.test(e));
       expectClean(w);
-    } finally {
-      await w.context.close();
-    }
+    });
   });
 
   it("lets Pagefind search (WebAssembly in its worker, the index fetched from /pagefind/)", async () => {
-    const w = await watch();
-    try {
+    await watched(async (w) => {
       await w.page.goto(url(`/search/?q=${encodeURIComponent("proper root mount")}`));
       await w.page.waitForSelector("[data-search][data-state=done]");
       await expect(w.page.locator("[data-search-results] > li").count()).resolves.toBeGreaterThan(0);
       expect(w.requests.some((r) => r.includes("/pagefind/") && r.includes("wasm"))).toBe(true);
       expectClean(w);
-    } finally {
-      await w.context.close();
-    }
+    });
   });
 
   it("lets the checker diagnose in its worker, show the log and reopen a shared diagnosis", async () => {
-    const w = await watch();
-    try {
+    await watched(async (w) => {
       await w.page.goto(url("/check/"));
       await w.page.waitForSelector("#checker[data-state=ready]");
       await paste(w.page, RESTORE_LOG);
@@ -239,15 +239,12 @@ describe.runIf(status === "run")("the policy in Chromium", () => {
       await w.page.waitForSelector("#checker[data-state=done]");
       await expect(rootCauseId(w.page)).resolves.toBe("pid-mismatch");
       expectClean(w);
-    } finally {
-      await w.context.close();
-    }
+    });
   });
 
   for (const scheme of ["light", "dark"] as const) {
     it(`colours code blocks from classes, not inline styles (${scheme})`, async () => {
-      const w = await watch(scheme);
-      try {
+      await watched(async (w) => {
         await w.page.goto(url("/failures/pid-mismatch/"));
         const pre = w.page.locator("pre.astro-code").first();
         const colours = await pre.evaluate((el) => {
@@ -260,9 +257,7 @@ describe.runIf(status === "run")("the policy in Chromium", () => {
         expect(colours.fg).toBe(scheme === "light" ? "rgb(31, 35, 40)" : "rgb(230, 237, 243)");
         expect(colours.token).not.toBe(colours.fg);
         expectClean(w);
-      } finally {
-        await w.context.close();
-      }
+      }, scheme);
     });
   }
 });
