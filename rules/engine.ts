@@ -6,6 +6,7 @@ import { SIGNAL_SOURCES, isSecondary, parseLine, strongPhaseOf, versionOf, weakP
 import { MAX_LINE, logicalLines } from "./normalize.js";
 import { buildPrefilter, type Prefilter } from "./prefilter.js";
 import { PieJoiner } from "./continuation.js";
+import { DeferredLines } from "./deferred-lines.js";
 import { Automaton } from "./scanner.js";
 import { createHitScanner, type HitScanner } from "./hit-scanner.js";
 import type { CompiledRule, DiagnoseOptions, Diagnosis, Finding, Phase, RuleSet, UnmatchedLine, Wrapper } from "./types.js";
@@ -242,39 +243,27 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
   // Lines holding only near-condition literals (page-pipe, PPB and the like, a tenth of some
   // logs) are kept unread, with the logical index they hold, until a candidate asks about its
   // neighbourhood; most logs never do. Only the last maxWithin lines' worth is kept.
-  let deferred: { index: number; line: Uint8Array | string; start: number; end: number }[] = [];
+  const deferred = new DeferredLines();
 
   /** Puts line[start, end) aside (a string, or bytes of the chunk being scanned). */
   function defer(line: Uint8Array | string, start: number, end: number) {
     const index = logical;
     skipLines(1);
-    while (deferred.length && deferred[0]!.index < index - matcher.maxWithin) deferred.shift();
-    deferred.push({ index, line, start, end });
-  }
-
-  /** Copies the put-aside lines that still point into `chunk`: the caller may reuse its buffer. */
-  function keepDeferred(chunk: Uint8Array) {
-    for (const d of deferred) {
-      if (d.line !== chunk) continue;
-      d.line = chunk.slice(d.start, d.end);
-      d.end -= d.start;
-      d.start = 0;
-    }
+    deferred.push(index, line, start, end, index - matcher.maxWithin);
   }
 
   /** Reads the deferred lines for their near-conditions, as onLogical would have. */
   function readDeferred() {
-    for (const d of deferred) {
+    deferred.drain((index, line, start, end) => {
       // Such a line has no escape, backslash or ` msg="`: it is one logical line.
-      const text = typeof d.line === "string" ? d.line.slice(d.start, d.end) : utf8.decode(d.line.subarray(d.start, d.end));
+      const text = typeof line === "string" ? line.slice(start, end) : utf8.decode(line.subarray(start, end));
       for (const l of logicalLines(text)) {
         const body = parseLine(l).body;
         for (let s = 0; s < matcher.nearSlots.length; s++) {
-          if (matcher.nearSlots[s]!.re.test(body) && lastSeen[s]! < d.index) lastSeen[s] = d.index;
+          if (matcher.nearSlots[s]!.re.test(body) && lastSeen[s]! < index) lastSeen[s] = index;
         }
       }
-    }
-    deferred = [];
+    });
   }
 
   /** Whether a line whose literals are of `kinds` must be read now (else it is deferred or skipped). */
@@ -344,7 +333,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     for (const c of candidatesOf(text, lineNo, parsed)) {
       const near = c.live.near;
       // Only a condition that looks back needs the lines put aside (they all precede this one).
-      if (near?.before && deferred.length) readDeferred();
+      if (near?.before && deferred.size) readDeferred();
       if (!near || (near.before && index - lastSeen[near.slot]! <= near.within)) now.push(c);
       else if (near.after) pending.push({ candidate: c, until: index + near.within });
     }
@@ -597,7 +586,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       } else if (physical === 0 && hasBom(buf)) start = 3;
       const len = buf.length;
       const pos = scanLinesBytes(buf, start, hitScanner);
-      keepDeferred(buf);
+      deferred.keep(buf);
       // A copy: the caller may reuse its buffer.
       if (pos < len) bytesCarry = new Uint8Array(buf.subarray(pos, Math.min(len, pos + MAX_CARRY_BYTES)));
       return diagnoser;
