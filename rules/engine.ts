@@ -9,6 +9,7 @@ import { PieJoiner } from "./continuation.js";
 import { DeferredLines } from "./deferred-lines.js";
 import { Automaton } from "./scanner.js";
 import { createHitScanner, type HitScanner } from "./hit-scanner.js";
+import { KIND_NEAR, KIND_RULE, KIND_SIGNAL, LineRecords, RECORD, firstOf, makeCollect, nativeView, type Collect, type ScannerSpec } from "./line-collector.js";
 import type { CompiledRule, DiagnoseOptions, Diagnosis, Finding, Phase, RuleSet, UnmatchedLine, Wrapper } from "./types.js";
 import { WRAPPERS } from "./vocabulary.js";
 
@@ -94,10 +95,7 @@ function triggerLiterals(ruleset: RuleSet): { literal: string; kind: number }[] 
   return out.every((l) => l.literal.length > 0) ? out : null;
 }
 
-/** What a trigger literal can change: a rule's match, the version or phase, a near-condition. */
-export const KIND_RULE = 1;
-export const KIND_SIGNAL = 2;
-export const KIND_NEAR = 4;
+export { KIND_NEAR, KIND_RULE, KIND_SIGNAL };
 
 /**
  * How much of each trigger literal the bulk scanner keeps. A short prefix can be common in logs
@@ -183,8 +181,28 @@ export interface Diagnoser {
    * the next pushBytes().
    */
   readBuffer(): Uint8Array;
+  /**
+   * Whole UTF-8 lines (the last one ends in a newline) whose records were collected elsewhere,
+   * with collectorOf(matcher) on this thread or another: the same as pushBytes(bytes), without
+   * scanning the bytes again. Bytes mode only, as pushBytes().
+   */
+  pushCollected(bytes: Uint8Array, records: LineRecords): Diagnoser;
   /** Finish and return the diagnosis. */
   end(): Diagnosis;
+}
+
+/**
+ * Collects the line records of whole lines as a diagnoser of this matcher would
+ * (line-collector.ts), for pushCollected(); null for a rule set without a bulk scanner.
+ */
+export function collectorOf(matcher: Matcher): Collect | null {
+  if (!matcher.scanner) return null;
+  return makeCollect(hitScannerOf(matcher), matcher.scanner, matcher.scannerKinds);
+}
+
+/** What another thread needs to collect records as collectorOf(matcher) does. */
+export function scannerSpecOf(matcher: Matcher): ScannerSpec | null {
+  return matcher.scanner ? { literals: matcher.scanner.literals, kinds: matcher.scannerKinds } : null;
 }
 
 export interface EngineOptions extends DiagnoseOptions {
@@ -473,46 +491,48 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
 
   /** Reads, defers or counts the lines of buf[from, to) (whole lines), by the literals they hold. */
   function scanPiece(buf: Uint8Array, from: number, to: number, hitScanner: HitScanner) {
-    const n = hitScanner.scan(buf, from, to);
-    const hits = hitScanner.hits;
-    let i = 0;
+    collect ??= makeCollect(hitScanner, matcher.scanner!, matcher.scannerKinds);
+    collect(buf, from, to, records); // records grow: never full
+    walkLines(buf, from, to, records);
+  }
+
+  /**
+   * The second half of scanPiece, on the records collectLines left for buf[from, to): each line
+   * recorded is read, put aside or counted by what it holds and what the diagnosis needs now;
+   * the lines between are counted. The line after a cut pie line is read whatever it holds.
+   */
+  function walkLines(buf: Uint8Array, from: number, to: number, list: LineRecords) {
+    const data = list.data;
     let pos = from;
-    // The next escape, backslash and `>\n`, each searched again only once passed.
-    let esc = -2;
-    let bs = -2;
-    let gt = -2;
-    while (pos < to) {
-      if (joiner.waiting) {
-        // The line after a cut pie line is read whatever it holds: it may be the rest.
-        const end = buf.indexOf(10, pos);
-        onPhysical(utf8.decode(buf.subarray(pos, end)));
-        pos = end + 1;
-        continue;
-      }
-      if (esc !== -1 && esc < pos) esc = buf.indexOf(0x1b, pos);
-      if (bs !== -1 && bs < pos) bs = buf.indexOf(0x5c, pos);
-      if (gt !== -1 && gt < pos) gt = indexOfGtNl(buf, pos);
-      let forced = firstOf(esc, bs, gt);
-      if (forced >= to) forced = -1;
-      while (i < n && from + hits[2 * i]! < pos) i++;
-      const hit = i < n ? from + hits[2 * i]! : -1;
-      const at = hit < 0 ? forced : forced < 0 ? hit : Math.min(hit, forced);
-      if (at < 0) break;
-      const lineStart = at > pos ? Math.max(pos, buf.lastIndexOf(10, at - 1) + 1) : pos;
-      // The lines in between hold no trigger literal: they are only counted.
-      if (lineStart > pos) skipLines(hitScanner.newlines(pos - from, lineStart - from));
-      const end = buf.indexOf(10, at);
-      let kinds = forced >= 0 && forced <= end ? KIND_RULE : 0; // a forced line is always read
-      for (; i < n && from + hits[2 * i]! <= end; i++) kinds |= matcher.scanner!.maskOfRow(matcher.scannerKinds, hits[2 * i + 1]!, true);
-      if (mustRead(kinds)) onPhysical(utf8.decode(buf.subarray(lineStart, end)));
-      else if (kinds & KIND_NEAR) defer(buf, lineStart, end);
+    let passed = 0; // newlines before pos
+    for (let r = 0; r < RECORD * list.count; r += RECORD) {
+      const start = data[r]!;
+      for (; joiner.waiting && pos <= start; passed++) pos = readWaiting(buf, pos);
+      if (start < pos) continue;
+      const before = data[r + 3]!;
+      if (before > passed) skipLines(before - passed);
+      const end = data[r + 1]!;
+      const kinds = data[r + 2]!;
+      if (mustRead(kinds)) onPhysical(utf8.decode(buf.subarray(start, end)));
+      else if (kinds & KIND_NEAR) defer(buf, start, end);
       else skipLines(1);
       pos = end + 1;
+      passed = before + 1;
     }
-    if (pos < to) skipLines(hitScanner.newlines(pos - from, to - from));
+    for (; joiner.waiting && pos < to; passed++) pos = readWaiting(buf, pos);
+    if (list.newlines > passed) skipLines(list.newlines - passed);
+  }
+
+  /** Reads the line at pos (the one after a cut pie line); returns where the next one starts. */
+  function readWaiting(buf: Uint8Array, pos: number): number {
+    const end = buf.indexOf(10, pos);
+    onPhysical(utf8.decode(buf.subarray(pos, end)));
+    return end + 1;
   }
 
   const scanner = options.plain ? null : matcher.scanner;
+  const records = new LineRecords();
+  let collect: Collect | null = null;
   let bytesCarry: Uint8Array | null = null;
   let decoder: TextDecoder | null = null; // set once bytes input met a \r: decode from then on
   // ignoreBOM: a U+FEFF that starts a later line is text, as it is for push(); the stream's own
@@ -591,6 +611,15 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       if (pos < len) bytesCarry = new Uint8Array(buf.subarray(pos, Math.min(len, pos + MAX_CARRY_BYTES)));
       return diagnoser;
     },
+    pushCollected(bytes: Uint8Array, list: LineRecords) {
+      if (!bytes.length) return diagnoser;
+      // Anything pending (a carried line, the text path) makes the bytes go the usual way.
+      if (!scanner || decoder || bytesCarry?.length || (physical === 0 && hasBom(bytes))) return diagnoser.pushBytes(bytes);
+      const buf = nativeView(bytes);
+      walkLines(buf, 0, buf.length, list);
+      deferred.keep(buf);
+      return diagnoser;
+    },
     readBuffer(): Uint8Array {
       return scanner ? hitScannerOf(matcher).readBuffer() : new Uint8Array(1 << 20);
     },
@@ -642,31 +671,6 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a);
   out.set(b, a.length);
   return out;
-}
-
-/** The smallest of the non-negative indices, or -1. */
-function firstOf(a: number, b: number, c: number): number {
-  let m = -1;
-  if (a >= 0) m = a;
-  if (b >= 0 && (m < 0 || b < m)) m = b;
-  if (c >= 0 && (m < 0 || c < m)) m = c;
-  return m;
-}
-
-// Node's Buffer#indexOf is a memchr, ten times faster than a plain Uint8Array's; the bytes path
-// uses a Buffer view of its input when there is a Buffer (Node), a Uint8Array otherwise.
-const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, offset: number, length: number): Uint8Array } }).Buffer;
-const GT_NL = NodeBuffer ? NodeBuffer.from(new Uint8Array([0x3e, 0x0a]).buffer, 0, 2) : null;
-
-function nativeView(b: Uint8Array): Uint8Array {
-  return NodeBuffer ? NodeBuffer.from(b.buffer, b.byteOffset, b.length) : new Uint8Array(b.buffer, b.byteOffset, b.length);
-}
-
-/** Index of the next `>` that ends a line in buf from `from`, or -1 (a cut pie line, see continuation.ts). */
-function indexOfGtNl(buf: Uint8Array, from: number): number {
-  if (GT_NL) return (buf as unknown as { indexOf(v: Uint8Array, o: number): number }).indexOf(GT_NL, from);
-  for (let i = buf.indexOf(0x3e, from); i >= 0; i = buf.indexOf(0x3e, i + 1)) if (buf[i + 1] === 0x0a) return i;
-  return -1;
 }
 
 /** Whether b starts with a UTF-8 byte order mark. */
