@@ -2,23 +2,25 @@
 ;; run over bytes in WebAssembly. Compiled by rules/build-wasm.ts into rules/generated/.
 ;;
 ;; A DFA step is a load whose address depends on the previous load, so one stream of input runs
-;; at the memory latency (~6 cycles a byte). scan4 runs four streams, a fixed `distance` apart,
-;; in one loop: their loads overlap, and the loop is about four times as fast as scan1.
+;; at the memory latency (~5 cycles a byte). scan8 runs eight streams, a fixed `distance` apart,
+;; in one loop: their loads overlap, and the loop is about six times as fast as scan1. A row has
+;; an entry for each byte value (no alphabet-class lookup), so a step is two loads.
 ;;
 ;; Memory layout (bytes); the host grows the memory and fills the table lazily:
-;;   0     i32[256]  alphabet class of each byte value, times 4 (a column offset in a row)
+;;   0     i32[256]  the trap row: all zero, so a stream that takes an unknown transition stays
+;;                   there (see scan8)
 ;;   1024  i32       scan1: the row it stopped in; 1028: its next hit slot
-;;   1088  i32[4]    scan4: each stream's row (in and out)
-;;   1152  i32[4]    scan4: each stream's next hit slot
-;;   2048  i32[..]   the transition table, a row of `classes` entries per state. An entry is the
-;;                   byte address of the next state's row; bit-inverted (negative) when a literal
-;;                   ends in that state; 0 when not worked out yet (the loop then stops and the
-;;                   host fills it in). Rows are never at address 0, so 0 is free for "unknown".
+;;   1088  i32[8]    scan8: each stream's row (in and out)
+;;   1152  i32[8]    scan8: each stream's next hit slot
+;;   2048  i32[..]   the transition table, a row of 256 entries (1 KiB) per state. An entry is
+;;                   the byte address of the next state's row; bit-inverted (negative) when a
+;;                   literal ends in that state; 0 when not worked out yet. Rows are never at
+;;                   address 0, so 0 is free for "unknown", and it is also the trap row's address.
 ;; A hit is two i32: the address of the byte that completed a literal, and the state's row.
 (module
   (memory (export "memory") 1)
-  (global (export "streams") i32 (i32.const 4))
-  (global (export "distance") i32 (i32.const 262144))
+  (global (export "streams") i32 (i32.const 8))
+  (global (export "distance") i32 (i32.const 131072))
   (global (export "single_row") i32 (i32.const 1024))
   (global (export "single_out") i32 (i32.const 1028))
   (global (export "rows") i32 (i32.const 1088))
@@ -33,8 +35,7 @@
       (loop $step
         (br_if $stop (i32.ge_u (local.get $p) (local.get $end)))
         (local.set $e
-          (i32.load (i32.add (local.get $row)
-            (i32.load (i32.shl (i32.load8_u (local.get $p)) (i32.const 2))))))
+          (i32.load (i32.add (local.get $row) (i32.shl (i32.load8_u (local.get $p)) (i32.const 2)))))
         (if (i32.le_s (local.get $e) (i32.const 0))
           (then
             (br_if $stop (i32.eqz (local.get $e)))
@@ -49,57 +50,65 @@
     (i32.store (i32.const 1028) (local.get $out))
     (local.get $p))
 
-  ;; Four streams in step: stream k reads byte p + k * distance, for p in [p, end). Rows and hit
-  ;; slots are read from and saved to memory (1088, 1152). Returns `end`, or the step at which
-  ;; some stream met an unknown transition: no stream has taken that step yet.
-  (func (export "scan4") (param $p i32) (param $end i32) (result i32)
-    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
-    (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e3 i32)
+  ;; Eight streams in step: stream k reads byte p + k * distance, for p in [p, end), from the row
+  ;; saved for it at 1088 + 4k, and its row is saved back at the end. The loop never stops: a
+  ;; stream that meets an unknown transition goes to the trap row at 0 and stays there, recording
+  ;; nothing, and the host scans that stream's segment again with scan1. So the loop tests only
+  ;; for hits (a negative entry), one test for all eight streams.
+  (func (export "scan8") (param $p i32) (param $end i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $r4 i32) (local $r5 i32) (local $r6 i32) (local $r7 i32)
     (local.set $r0 (i32.load (i32.const 1088)))
     (local.set $r1 (i32.load (i32.const 1092)))
     (local.set $r2 (i32.load (i32.const 1096)))
     (local.set $r3 (i32.load (i32.const 1100)))
+    (local.set $r4 (i32.load (i32.const 1104)))
+    (local.set $r5 (i32.load (i32.const 1108)))
+    (local.set $r6 (i32.load (i32.const 1112)))
+    (local.set $r7 (i32.load (i32.const 1116)))
     (block $stop
       (loop $step
         (br_if $stop (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $e0 (i32.load (i32.add (local.get $r0)
-          (i32.load (i32.shl (i32.load8_u (local.get $p)) (i32.const 2))))))
-        (local.set $e1 (i32.load (i32.add (local.get $r1)
-          (i32.load (i32.shl (i32.load8_u offset=262144 (local.get $p)) (i32.const 2))))))
-        (local.set $e2 (i32.load (i32.add (local.get $r2)
-          (i32.load (i32.shl (i32.load8_u offset=524288 (local.get $p)) (i32.const 2))))))
-        (local.set $e3 (i32.load (i32.add (local.get $r3)
-          (i32.load (i32.shl (i32.load8_u offset=786432 (local.get $p)) (i32.const 2))))))
-        ;; e - 1 is negative exactly when e is a hit (negative) or unknown (0): one test for all.
+        (local.set $r0 (i32.load (i32.add (local.get $r0) (i32.shl (i32.load8_u (local.get $p)) (i32.const 2)))))
+        (local.set $r1 (i32.load (i32.add (local.get $r1) (i32.shl (i32.load8_u offset=131072 (local.get $p)) (i32.const 2)))))
+        (local.set $r2 (i32.load (i32.add (local.get $r2) (i32.shl (i32.load8_u offset=262144 (local.get $p)) (i32.const 2)))))
+        (local.set $r3 (i32.load (i32.add (local.get $r3) (i32.shl (i32.load8_u offset=393216 (local.get $p)) (i32.const 2)))))
+        (local.set $r4 (i32.load (i32.add (local.get $r4) (i32.shl (i32.load8_u offset=524288 (local.get $p)) (i32.const 2)))))
+        (local.set $r5 (i32.load (i32.add (local.get $r5) (i32.shl (i32.load8_u offset=655360 (local.get $p)) (i32.const 2)))))
+        (local.set $r6 (i32.load (i32.add (local.get $r6) (i32.shl (i32.load8_u offset=786432 (local.get $p)) (i32.const 2)))))
+        (local.set $r7 (i32.load (i32.add (local.get $r7) (i32.shl (i32.load8_u offset=917504 (local.get $p)) (i32.const 2)))))
         (if (i32.lt_s
               (i32.or
-                (i32.or (i32.sub (local.get $e0) (i32.const 1)) (i32.sub (local.get $e1) (i32.const 1)))
-                (i32.or (i32.sub (local.get $e2) (i32.const 1)) (i32.sub (local.get $e3) (i32.const 1))))
+                (i32.or (i32.or (local.get $r0) (local.get $r1)) (i32.or (local.get $r2) (local.get $r3)))
+                (i32.or (i32.or (local.get $r4) (local.get $r5)) (i32.or (local.get $r6) (local.get $r7))))
               (i32.const 0))
           (then
-            (br_if $stop
-              (i32.or
-                (i32.or (i32.eqz (local.get $e0)) (i32.eqz (local.get $e1)))
-                (i32.or (i32.eqz (local.get $e2)) (i32.eqz (local.get $e3)))))
-            (if (i32.lt_s (local.get $e0) (i32.const 0))
-              (then (local.set $e0 (call $hit (i32.const 1152) (local.get $p) (local.get $e0)))))
-            (if (i32.lt_s (local.get $e1) (i32.const 0))
-              (then (local.set $e1 (call $hit (i32.const 1156) (i32.add (local.get $p) (i32.const 262144)) (local.get $e1)))))
-            (if (i32.lt_s (local.get $e2) (i32.const 0))
-              (then (local.set $e2 (call $hit (i32.const 1160) (i32.add (local.get $p) (i32.const 524288)) (local.get $e2)))))
-            (if (i32.lt_s (local.get $e3) (i32.const 0))
-              (then (local.set $e3 (call $hit (i32.const 1164) (i32.add (local.get $p) (i32.const 786432)) (local.get $e3)))))))
-        (local.set $r0 (local.get $e0))
-        (local.set $r1 (local.get $e1))
-        (local.set $r2 (local.get $e2))
-        (local.set $r3 (local.get $e3))
+            (if (i32.lt_s (local.get $r0) (i32.const 0))
+              (then (local.set $r0 (call $hit (i32.const 1152) (local.get $p) (local.get $r0)))))
+            (if (i32.lt_s (local.get $r1) (i32.const 0))
+              (then (local.set $r1 (call $hit (i32.const 1156) (i32.add (local.get $p) (i32.const 131072)) (local.get $r1)))))
+            (if (i32.lt_s (local.get $r2) (i32.const 0))
+              (then (local.set $r2 (call $hit (i32.const 1160) (i32.add (local.get $p) (i32.const 262144)) (local.get $r2)))))
+            (if (i32.lt_s (local.get $r3) (i32.const 0))
+              (then (local.set $r3 (call $hit (i32.const 1164) (i32.add (local.get $p) (i32.const 393216)) (local.get $r3)))))
+            (if (i32.lt_s (local.get $r4) (i32.const 0))
+              (then (local.set $r4 (call $hit (i32.const 1168) (i32.add (local.get $p) (i32.const 524288)) (local.get $r4)))))
+            (if (i32.lt_s (local.get $r5) (i32.const 0))
+              (then (local.set $r5 (call $hit (i32.const 1172) (i32.add (local.get $p) (i32.const 655360)) (local.get $r5)))))
+            (if (i32.lt_s (local.get $r6) (i32.const 0))
+              (then (local.set $r6 (call $hit (i32.const 1176) (i32.add (local.get $p) (i32.const 786432)) (local.get $r6)))))
+            (if (i32.lt_s (local.get $r7) (i32.const 0))
+              (then (local.set $r7 (call $hit (i32.const 1180) (i32.add (local.get $p) (i32.const 917504)) (local.get $r7)))))))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $step)))
     (i32.store (i32.const 1088) (local.get $r0))
     (i32.store (i32.const 1092) (local.get $r1))
     (i32.store (i32.const 1096) (local.get $r2))
     (i32.store (i32.const 1100) (local.get $r3))
-    (local.get $p))
+    (i32.store (i32.const 1104) (local.get $r4))
+    (i32.store (i32.const 1108) (local.get $r5))
+    (i32.store (i32.const 1112) (local.get $r6))
+    (i32.store (i32.const 1116) (local.get $r7))
+  )
 
   ;; Records a hit at `at` for the stream whose hit slot is kept at `slot`; returns the row.
   (func $hit (param $slot i32) (param $at i32) (param $e i32) (result i32)

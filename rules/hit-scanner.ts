@@ -1,7 +1,7 @@
 // Finds every trigger literal in a piece of bytes in one call, for the engine's bytes path
-// (scanPiece in engine.ts). Two implementations of one interface:
-// - WasmHitScanner runs the automaton of scanner.ts in WebAssembly (bulk-scan.wat), four
-//   streams of input at once on a full piece: ~0.5 ns a byte, against ~3 for findBytes;
+// (collectLines in line-collector.ts). Two implementations of one interface:
+// - WasmHitScanner runs the automaton of scanner.ts in WebAssembly (bulk-scan.wat), eight
+//   streams of input at once on a full piece: ~0.45 ns a byte, against ~3 for findBytes;
 // - JsHitScanner loops over Automaton.findBytes: where WebAssembly is missing, and as the
 //   reference the tests compare the other with.
 import { bulkScanWasm } from "./generated/bulk-scan-wasm.js";
@@ -89,11 +89,13 @@ interface Exports {
   outs: WebAssembly.Global;
   table: WebAssembly.Global;
   scan1(p: number, end: number, row: number, out: number): number;
-  scan4(p: number, end: number): number;
+  scan8(p: number, end: number): void;
   newlines(p: number, end: number): number;
 }
 
 let compiled: WebAssembly.Module | null = null;
+/** Bytes of a row in the module's table: an i32 per byte value. */
+const ROW = 1024;
 
 export class WasmHitScanner implements HitScanner {
   readonly piece: number;
@@ -115,12 +117,16 @@ export class WasmHitScanner implements HitScanner {
   private readonly hitsAt: number;
   /** Where the piece last scanned starts. */
   private base = 0;
-  /** Memory slots (i32 indices) the loops keep their state in: scan1's row and hit slot, scan4's rows and hit slots. */
+  /** Memory slots (i32 indices) the loops keep their state in: scan1's row and hit slot, scan8's rows and hit slots. */
   private readonly singleRow: number;
   private readonly singleOut: number;
   private readonly rows: number;
   private readonly outs: number;
   private readonly root: number;
+  /** fill()'s entries by alphabet class. */
+  private readonly byClass: Int32Array;
+  /** How many times a stream of scan8 fell into the trap row and its segment was scanned again. */
+  rescans = 0;
   /** Where scan1 stopped: its row and next hit slot. */
   private row = 0;
   private out = 0;
@@ -139,7 +145,7 @@ export class WasmHitScanner implements HitScanner {
     this.singleOut = (this.x.single_out.value as number) >> 2;
     this.rows = (this.x.rows.value as number) >> 2;
     this.outs = (this.x.outs.value as number) >> 2;
-    this.input = align(this.tableAt + 4 * t.size, 16);
+    this.input = align(this.tableAt + ROW * (t.size / t.classes), 16);
     this.reads = align(this.input + this.piece, 16);
     this.hitsAt = align(this.reads + this.piece, 16);
     // Room for a hit at every byte: two pieces' worth of pairs, as scanStreams gives each stream
@@ -151,25 +157,32 @@ export class WasmHitScanner implements HitScanner {
     this.i32 = new Int32Array(buffer);
     this.u8 = new Uint8Array(buffer);
     this.hits = new Int32Array(buffer, this.hitsAt, hitBytes / 4);
-    for (let u = 0; u < 256; u++) this.i32[u] = 4 * t.classOf[u]!;
     this.root = this.address(t.root);
     this.joins = new Int32Array(this.streams);
+    this.byClass = new Int32Array(t.classes);
   }
 
-  /** The module's address of an automaton row, and back. */
+  /**
+   * The module's address of an automaton row, and back. The automaton's rows have an entry per
+   * alphabet class; the module's have one per byte value (ROW bytes), in the same order.
+   */
   private address(row: number): number {
-    return this.tableAt + 4 * row;
+    return this.tableAt + ROW * (row / this.table.classes);
   }
   private rowOf(address: number): number {
-    return (address - this.tableAt) >> 2;
+    return ((address - this.tableAt) / ROW) * this.table.classes;
   }
 
-  /** Works out the unknown transition of the state at `row` (an address) on the byte at `at`. */
+  /**
+   * Works out every unknown transition of the state at `row` (an address), the first time a scan
+   * stops there: a state's row is then complete, and scan8 meets an unknown transition (and
+   * scans a segment again) only in states it never entered before.
+   */
   private fill(row: number, at: number): void {
-    const column = this.i32[this.u8[at]!]!;
-    const k = (row + column) >> 2;
+    const byte = this.u8[at]!;
+    const k = (row >> 2) + byte;
     if (this.i32[k] !== 0) return;
-    const e = this.table.entry(this.rowOf(row), column >> 2);
+    const e = this.table.entry(this.rowOf(row), this.table.classOf[byte]!);
     this.i32[k] = e < 0 ? ~this.address(~e) : this.address(e);
   }
 
@@ -239,13 +252,24 @@ export class WasmHitScanner implements HitScanner {
     // In step while every stream has bytes left: the last one's segment is the shortest.
     const steps = length - (streams - 1) * distance;
     const end = base + steps;
-    for (let p = base; (p = x.scan4(p, end)) < end; ) {
-      for (let k = 0; k < streams; k++) this.fill(i32[rows + k]!, p + k * distance);
-    }
-    // The others finish their segment and the line that runs into the next one.
-    for (let k = 0; k + 1 < streams; k++) {
-      this.run1(base + k * distance + steps, base + this.joins[k + 1]! + 1, i32[rows + k]!, i32[outs + k]!);
-      i32[outs + k] = this.out;
+    x.scan8(base, end);
+    for (let k = 0; k < streams; k++) {
+      let row = i32[rows + k]!;
+      let out = i32[outs + k]!;
+      if (row === 0) {
+        // The stream met a state the scanner had not entered before and fell into the trap row:
+        // its hits are dropped and its segment scanned again, one stream, filling the table.
+        this.rescans++;
+        this.run1(base + k * distance, end + k * distance, this.root, this.hitsAt + k * region);
+        row = this.row;
+        out = this.out;
+      }
+      // All but the last go on to the end of the line that runs into the next segment.
+      if (k + 1 < streams) {
+        this.run1(end + k * distance, base + this.joins[k + 1]! + 1, row, out);
+        out = this.out;
+      }
+      i32[outs + k] = out;
     }
     // Stream 0's hits stay where they are; the others' follow, less those of a joined line.
     const hits = this.hits;

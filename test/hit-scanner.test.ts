@@ -1,7 +1,7 @@
 // The WebAssembly hit scanner against the JavaScript one (Automaton.findBytes): the same hits, in
-// the same order, with the same states, on pieces that run four streams (where the streams meet
+// the same order, with the same states, on pieces that run all streams (where the streams meet
 // in the middle of lines and of literals) and on pieces that fall back to one stream. Then the
-// engine on logs big enough to take the four-stream path, against the reference engine.
+// engine on logs big enough to take the many-stream path, against the reference engine.
 import { describe, expect, it } from "vitest";
 import { loadArticles } from "../rules/build-rules.js";
 import { readArticle } from "../rules/compile.js";
@@ -33,8 +33,11 @@ const WORDS = ["(00.012345)", "1234:", "Dumping", "path", "mnt_id", "0x7f00", "f
   encoder.encode(w),
 );
 
-/** `size` bytes of lines of 20 to 200 bytes: log-like words, whole literals and literal prefixes. */
-function lines(size: number, seed: number): Uint8Array {
+/**
+ * `size` bytes of lines of 20 to 200 bytes: log-like words, whole literals and literal prefixes
+ * (or only the words).
+ */
+function lines(size: number, seed: number, literals = true): Uint8Array {
   const rnd = random(seed);
   const out = new Uint8Array(size);
   let p = 0;
@@ -42,7 +45,7 @@ function lines(size: number, seed: number): Uint8Array {
   while (p < size) {
     const pick = rnd(10);
     const lit = LITERALS[rnd(LITERALS.length)]!;
-    const word = pick < 6 ? WORDS[rnd(WORDS.length)]! : pick < 8 ? lit : lit.subarray(0, 1 + rnd(lit.length));
+    const word = pick < 6 || !literals ? WORDS[rnd(WORDS.length)]! : pick < 8 ? lit : lit.subarray(0, 1 + rnd(lit.length));
     for (let i = 0; i < word.length && p < size; i++) out[p++] = word[i]!;
     if (p < size) out[p++] = p >= lineEnd ? 10 : 32;
     if (out[p - 1] === 10) lineEnd = p + 20 + rnd(180);
@@ -95,10 +98,30 @@ describe("WasmHitScanner", () => {
     }
   });
 
+  it("drops a stream's hits and scans its segment again when the stream meets a state never entered", () => {
+    const fresh = new WasmHitScanner(automaton);
+    const known = encoder.encode(" CRIU ");
+    const first = lines(fresh.piece, 11, false);
+    for (let at = 1000; at < first.length; at += 100_000) first.set(known, at);
+    expect(hitsOf(fresh, first, 0, first.length)).toEqual(hitsOf(js, first, 0, first.length));
+    // The third stream finds the literal it has seen, then one it has not: the scan loop cannot
+    // take that transition, so the segment is scanned again, and its first hit must not come twice.
+    const second = lines(fresh.piece, 12, false);
+    second.set(known, 2 * STREAM + 1000);
+    second.set(encoder.encode(" Error "), 2 * STREAM + 60_000);
+    const before = fresh.rescans;
+    expect(hitsOf(fresh, second, 0, second.length)).toEqual(hitsOf(js, second, 0, second.length));
+    expect(fresh.rescans).toBeGreaterThan(before);
+    // Its table now knows the way: the same piece again needs no second scan.
+    const after = fresh.rescans;
+    expect(hitsOf(fresh, second, 0, second.length)).toEqual(hitsOf(js, second, 0, second.length));
+    expect(fresh.rescans).toBe(after);
+  });
+
   it("on partial pieces, at an offset into the buffer, and with a line longer than a stream's segment", () => {
     const big = lines(wasm.piece + 5000, 99);
     expectSameHits(big, 5000, big.length); // a full piece that starts 5000 bytes in
-    expectSameHits(big, 0, big.lastIndexOf(10, wasm.piece - 100) + 1); // just under a piece: four streams
+    expectSameHits(big, 0, big.lastIndexOf(10, wasm.piece - 100) + 1); // just under a piece: all streams
     expectSameHits(big, 0, big.lastIndexOf(10, (STREAMS - 1) * STREAM + 1000) + 1); // too short for all streams: one
     const long = lines(wasm.piece, 7);
     long.fill(0x61, 2 * STREAM - 10, 3 * STREAM + 10); // no newline in the third segment
@@ -147,7 +170,7 @@ describe("WasmHitScanner", () => {
   });
 });
 
-describe("the engine on logs that take the four-stream path", () => {
+describe("the engine on logs that take the many-stream path", () => {
   const examples = loadArticles().flatMap((src) => readArticle(src).frontmatter.examples.flatMap((ex) => ex.split("\n")).filter((l) => l.trim()));
 
   /** ~3 MiB: filler lines, with every article's example lines scattered through. */
