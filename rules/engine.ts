@@ -9,7 +9,7 @@ import { PieJoiner } from "./continuation.js";
 import { DeferredLines } from "./deferred-lines.js";
 import { Automaton } from "./scanner.js";
 import { createHitScanner, type HitScanner } from "./hit-scanner.js";
-import { KIND_NEAR, KIND_RULE, KIND_SIGNAL, LineRecords, RECORD, firstOf, makeCollect, nativeView, type Collect, type ScannerSpec } from "./line-collector.js";
+import { KIND_NEAR, KIND_RULE, KIND_SIGNAL, LineRecords, RECORD, firstOf, makeCollect, nativeView, type Collect } from "./line-collector.js";
 import type { CompiledRule, DiagnoseOptions, Diagnosis, Finding, Phase, RuleSet, UnmatchedLine, Wrapper } from "./types.js";
 import { WRAPPERS } from "./vocabulary.js";
 
@@ -181,28 +181,8 @@ export interface Diagnoser {
    * the next pushBytes().
    */
   readBuffer(): Uint8Array;
-  /**
-   * Whole UTF-8 lines (the last one ends in a newline) whose records were collected elsewhere,
-   * with collectorOf(matcher) on this thread or another: the same as pushBytes(bytes), without
-   * scanning the bytes again. Bytes mode only, as pushBytes().
-   */
-  pushCollected(bytes: Uint8Array, records: LineRecords): Diagnoser;
   /** Finish and return the diagnosis. */
   end(): Diagnosis;
-}
-
-/**
- * Collects the line records of whole lines as a diagnoser of this matcher would
- * (line-collector.ts), for pushCollected(); null for a rule set without a bulk scanner.
- */
-export function collectorOf(matcher: Matcher): Collect | null {
-  if (!matcher.scanner) return null;
-  return makeCollect(hitScannerOf(matcher), matcher.scanner, matcher.scannerKinds);
-}
-
-/** What another thread needs to collect records as collectorOf(matcher) does. */
-export function scannerSpecOf(matcher: Matcher): ScannerSpec | null {
-  return matcher.scanner ? { literals: matcher.scanner.literals, kinds: matcher.scannerKinds } : null;
 }
 
 export interface EngineOptions extends DiagnoseOptions {
@@ -492,7 +472,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
   /** Reads, defers or counts the lines of buf[from, to) (whole lines), by the literals they hold. */
   function scanPiece(buf: Uint8Array, from: number, to: number, hitScanner: HitScanner) {
     collect ??= makeCollect(hitScanner, matcher.scanner!, matcher.scannerKinds);
-    collect(buf, from, to, records); // records grow: never full
+    collect(buf, from, to, records);
     walkLines(buf, from, to, records);
   }
 
@@ -609,15 +589,6 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       deferred.keep(buf);
       // A copy: the caller may reuse its buffer.
       if (pos < len) bytesCarry = new Uint8Array(buf.subarray(pos, Math.min(len, pos + MAX_CARRY_BYTES)));
-      return diagnoser;
-    },
-    pushCollected(bytes: Uint8Array, list: LineRecords) {
-      if (!bytes.length) return diagnoser;
-      // Anything pending (a carried line, the text path) makes the bytes go the usual way.
-      if (!scanner || decoder || bytesCarry?.length || (physical === 0 && hasBom(bytes))) return diagnoser.pushBytes(bytes);
-      const buf = nativeView(bytes);
-      walkLines(buf, 0, buf.length, list);
-      deferred.keep(buf);
       return diagnoser;
     },
     readBuffer(): Uint8Array {

@@ -2,8 +2,8 @@
 // lines worth a look (those holding a trigger literal or a byte that forces a read) and records
 // each as (start, end, kinds, newlines before it); every other line is only counted. The second
 // half, walkLines in engine.ts, decides line by line what to do with the records, as only it
-// knows the diagnosis so far. The split lets the CLI collect the records of a big file's pieces
-// on a second thread (parallel-file.ts) while the main thread walks them in order.
+// knows the diagnosis so far. Collecting needs none of that state: it runs a whole piece ahead of
+// the walk, and the per-hit work (line bounds, newline counts) stays out of the walk's loop.
 import type { HitScanner } from "./hit-scanner.js";
 import type { Automaton } from "./scanner.js";
 
@@ -20,17 +20,11 @@ export class LineRecords {
   count = 0;
   /** Newlines in the whole piece. */
   newlines = 0;
-  /** Whether `data` may be replaced by a bigger array; else a full list makes collectLines fail. */
-  constructor(
-    public data: Int32Array = new Int32Array(RECORD * 1024),
-    private readonly growable = true,
-  ) {}
+  data = new Int32Array(RECORD * 1024);
 
-  /** Adds a record; false when full and not growable. */
-  push(start: number, end: number, kinds: number, before: number): boolean {
+  push(start: number, end: number, kinds: number, before: number): void {
     const at = RECORD * this.count;
     if (at + RECORD > this.data.length) {
-      if (!this.growable) return false;
       const bigger = new Int32Array(this.data.length * 2);
       bigger.set(this.data);
       this.data = bigger;
@@ -40,7 +34,6 @@ export class LineRecords {
     this.data[at + 2] = kinds;
     this.data[at + 3] = before;
     this.count++;
-    return true;
   }
 }
 
@@ -48,8 +41,7 @@ export class LineRecords {
  * Collects the records of buf[from, to), whole lines, into `out` (emptied first): a line's
  * start, the index of its newline, the union of the kinds of the literals it holds (KIND_RULE
  * for an escape, a backslash or a closing `>`, which the engine must always read), and the
- * newlines in the piece before it. `kindsOfRow` turns a hit's automaton row into kinds. False
- * when `out` is full (then it holds nothing usable).
+ * newlines in the piece before it. `kindsOfRow` turns a hit's automaton row into kinds.
  */
 export function collectLines(
   buf: Uint8Array,
@@ -58,7 +50,7 @@ export function collectLines(
   scanner: HitScanner,
   kindsOfRow: (row: number) => number,
   out: LineRecords,
-): boolean {
+): void {
   out.count = 0;
   const n = scanner.scan(buf, from, to);
   const hits = scanner.hits;
@@ -83,22 +75,15 @@ export function collectLines(
     const end = buf.indexOf(10, at);
     let kinds = forced >= 0 && forced <= end ? KIND_RULE : 0;
     for (; i < n && from + hits[2 * i]! <= end; i++) kinds |= kindsOfRow(hits[2 * i + 1]!);
-    if (!out.push(start, end, kinds, before)) return false;
+    out.push(start, end, kinds, before);
     before++;
     pos = end + 1;
   }
   out.newlines = before + (pos < to ? scanner.newlines(pos - from, to - from) : 0);
-  return true;
 }
 
-/** Collects the records of buf[from, to) into out; false when out is full. */
-export type Collect = (buf: Uint8Array, from: number, to: number, out: LineRecords) => boolean;
-
-/** The trigger literals and the kinds of each (by index), from which another thread builds the same collector. */
-export interface ScannerSpec {
-  literals: readonly string[];
-  kinds: Uint8Array;
-}
+/** Collects the records of buf[from, to) into out. */
+export type Collect = (buf: Uint8Array, from: number, to: number, out: LineRecords) => void;
 
 /** collectLines bound to a hit scanner of `automaton`, whose literal i is of kinds[i]. */
 export function makeCollect(scanner: HitScanner, automaton: Automaton, kinds: Uint8Array): Collect {
