@@ -96,6 +96,8 @@ interface Exports {
 let compiled: WebAssembly.Module | null = null;
 /** Bytes of a row in the module's table: an i32 per byte value. */
 const ROW = 1024;
+/** See WasmHitScanner.fill. */
+const WHOLE_ROWS_AFTER = 2 << 20;
 
 export class WasmHitScanner implements HitScanner {
   readonly piece: number;
@@ -123,8 +125,9 @@ export class WasmHitScanner implements HitScanner {
   private readonly rows: number;
   private readonly outs: number;
   private readonly root: number;
-  /** fill()'s entries by alphabet class. */
+  /** fill()'s entries by alphabet class, and the bytes scanned so far (see fill). */
   private readonly byClass: Int32Array;
+  private scanned = 0;
   /** How many times a stream of scan8 fell into the trap row and its segment was scanned again. */
   rescans = 0;
   /** Where scan1 stopped: its row and next hit slot. */
@@ -173,17 +176,34 @@ export class WasmHitScanner implements HitScanner {
     return ((address - this.tableAt) / ROW) * this.table.classes;
   }
 
-  /**
-   * Works out every unknown transition of the state at `row` (an address), the first time a scan
-   * stops there: a state's row is then complete, and scan8 meets an unknown transition (and
-   * scans a segment again) only in states it never entered before.
+    /**
+   * Works out the unknown transition of the state at `row` (an address) on the byte at `at`. Once
+   * the scanner is past its first MiBs, it works out the state's whole row instead: the states a
+   * log keeps to are known by then, and a state met later is likely met again, each time making
+   * scan8 fall into its trap row and a segment be scanned again (~70 times on the 100 MiB bench
+   * log, ~15 with whole rows). At the start, whole rows would cost more than they save.
    */
   private fill(row: number, at: number): void {
-    const byte = this.u8[at]!;
-    const k = (row >> 2) + byte;
-    if (this.i32[k] !== 0) return;
-    const e = this.table.entry(this.rowOf(row), this.table.classOf[byte]!);
-    this.i32[k] = e < 0 ? ~this.address(~e) : this.address(e);
+    const { classOf, classes } = this.table;
+    const base = row >> 2;
+    if (this.scanned < WHOLE_ROWS_AFTER) {
+      const byte = this.u8[at]!;
+      if (this.i32[base + byte] === 0) this.i32[base + byte] = this.entryAt(row, classOf[byte]!);
+      return;
+    }
+    const byClass = this.byClass.fill(0, 0, classes);
+    for (let b = 0; b < 256; b++) {
+      if (this.i32[base + b] !== 0) continue;
+      const c = classOf[b]!;
+      if (byClass[c] === 0) byClass[c] = this.entryAt(row, c);
+      this.i32[base + b] = byClass[c]!;
+    }
+  }
+
+  /** The module's table entry for the state at `row` (an address) on alphabet class c. */
+  private entryAt(row: number, c: number): number {
+    const e = this.table.entry(this.rowOf(row), c);
+    return e < 0 ? ~this.address(~e) : this.address(e);
   }
 
   /** scan1 over [p, end) from `row`, filling what it stops on; leaves its row and slot in row/out. */
@@ -213,6 +233,7 @@ export class WasmHitScanner implements HitScanner {
       this.u8.set(buf.subarray(from, to), this.input);
     }
     const base = this.base;
+    this.scanned += length;
     let n: number;
     if (length >= this.piece - (this.distance >> 1) && this.findJoins(buf, from, length)) n = this.scanStreams(length);
     else {
