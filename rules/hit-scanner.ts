@@ -96,6 +96,7 @@ interface Exports {
 let compiled: WebAssembly.Module | null = null;
 /** Bytes of a row in the module's table: an i32 per byte value. */
 const ROW = 1024;
+const ROW_SHIFT = 10;
 /** See WasmHitScanner.fill. */
 const WHOLE_ROWS_AFTER = 2 << 20;
 
@@ -125,6 +126,7 @@ export class WasmHitScanner implements HitScanner {
   private readonly rows: number;
   private readonly outs: number;
   private readonly root: number;
+  private readonly classes: number;
   /** fill()'s entries by alphabet class, and the bytes scanned so far (see fill). */
   private readonly byClass: Int32Array;
   private scanned = 0;
@@ -163,6 +165,7 @@ export class WasmHitScanner implements HitScanner {
     this.root = this.address(t.root);
     this.joins = new Int32Array(this.streams);
     this.byClass = new Int32Array(t.classes);
+    this.classes = t.classes;
   }
 
   /**
@@ -173,7 +176,8 @@ export class WasmHitScanner implements HitScanner {
     return this.tableAt + ROW * (row / this.table.classes);
   }
   private rowOf(address: number): number {
-    return ((address - this.tableAt) / ROW) * this.table.classes;
+    // Integer operations only: it runs for every hit.
+    return ((address - this.tableAt) >> ROW_SHIFT) * this.classes;
   }
 
     /**
