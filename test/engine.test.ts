@@ -98,6 +98,17 @@ describe("result contract", () => {
     expect(d.wrapper?.tool).toBe("runc");
   });
 
+  it("names no CRIU log when the runtime has no checkpoint command: CRIU never ran", () => {
+    const line =
+      "Error response from daemon: Cannot checkpoint container web: /usr/local/bin/crun did not terminate sucessfully: unknown command checkpoint path= /run/containerd/io.containerd.runtime.v1.linux/moby/9e41c7a0d2b5/criu-dump.log: unknown";
+    const d = diagnose(`${line}\n`);
+    expect(d.findings[0]!.id).toBe("runtime-without-checkpoint-support");
+    expect(d.wrapper).toEqual({ tool: "docker", logPath: null });
+    // With CRIU's own failure, the path is where its log is.
+    const ran = diagnose(line.replace("unknown command checkpoint", "exit status 1: criu failed: type NOTIFY errno 0"));
+    expect(ran.wrapper?.logPath).toBe("/run/containerd/io.containerd.runtime.v1.linux/moby/9e41c7a0d2b5/criu-dump.log");
+  });
+
   it("honours maxFindings and phases", () => {
     const log = `ERRO[0000] criu failed: type NOTIFY errno 0\n${PID}\n`;
     expect(diagnose(log, { maxFindings: 1 }).findings).toHaveLength(1);
