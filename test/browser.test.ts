@@ -4,27 +4,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MISSING, chromiumStatus, launchChromium } from "./helpers/browser.ts";
-import { requireBuild, site } from "./helpers/paths.ts";
-import { startServer, type RunningServer } from "./helpers/server.ts";
+import type { Page } from "playwright-core";
+import { beforeEach, describe, expect, it } from "vitest";
+import { paste as pasteInto, reportMissingChromium, status, useChecker, type CheckerPage } from "./helpers/checker.ts";
+import { site } from "./helpers/paths.ts";
 
-const status = chromiumStatus();
-if (status === "skip") console.warn(`\n${MISSING}\n`);
-
-if (status === "fail") {
-  describe("browser tests", () => {
-    it("need Chromium", () => {
-      throw new Error(`${MISSING}. CI is set, so a missing browser is a failure.`);
-    });
-  });
-}
-if (status === "skip") {
-  describe("browser tests", () => {
-    it.skip(MISSING, () => {});
-  });
-}
+const checker = useChecker();
+reportMissingChromium();
 
 /** A restore that failed because the PID was taken, as `criu restore -v4 -o restore.log` writes it. */
 const RESTORE_LOG = `(00.000000) Version: 3.17.1 (gitid 0)
@@ -50,59 +36,16 @@ const RESTORE_LOG = `(00.000000) Version: 3.17.1 (gitid 0)
 const ROOT_CAUSE_LINE = 17;
 
 describe.runIf(status === "run")("the checker in Chromium", () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
+  let checked: CheckerPage;
   let page: Page;
-  /** Requests made since watch() was called. */
-  let requests: string[] = [];
-  let dialogs: string[] = [];
-  let errors: string[] = [];
-
-  beforeAll(async () => {
-    requireBuild();
-    server = await startServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   beforeEach(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-    dialogs = [];
-    errors = [];
-    page.on("dialog", (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(`${server.origin}${site("/check/")}`);
-    // The worker has loaded the rule set: from here on, checking must not fetch anything.
-    await page.waitForSelector("#checker[data-state=ready]");
-    requests = [];
-    page.on("request", (r: Request) => requests.push(r.url()));
-  });
-  afterEach(async () => {
-    expect(errors, "errors on the page").toEqual([]);
-    await context?.close();
+    checked = await checker.open();
+    page = checked.page;
   });
 
   /** Dispatches a real paste event carrying `text`, as the browser does for Ctrl+V. */
-  const paste = (text: string, selector = "#log") =>
-    page.evaluate(
-      ([text, selector]) => {
-        const target = document.querySelector(selector!)!;
-        (target as HTMLElement).focus();
-        const data = new DataTransfer();
-        data.setData("text/plain", text!);
-        target.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-      },
-      [text, selector],
-    );
-
+  const paste = (text: string, selector?: string) => pasteInto(page, text, selector);
   const diagnosed = () => page.waitForSelector("#checker[data-state=done]");
   const rootCause = () => page.locator("#results .ck-card--root");
 
@@ -126,18 +69,18 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     // The result is announced by the status line (role=status is a polite live region).
     await expect(page.locator("#status").getAttribute("role")).resolves.toBe("status");
     await expect(page.locator("#status").textContent()).resolves.toContain("Root cause: PID already taken on restore, line 17.");
-    expect(requests, "requests while diagnosing").toEqual([]);
+    expect(checked.requests, "requests while diagnosing").toEqual([]);
 
     await link.click();
-    await page.waitForURL(`${server.origin}${site("/failures/pid-mismatch/")}`);
+    await page.waitForURL(`${checker.server().origin}${site("/failures/pid-mismatch/")}`);
     await expect(page.locator("h1").textContent()).resolves.toBe("PID already taken on restore");
-    expect(requests.length, "the request monitor sees the navigation").toBeGreaterThan(0);
+    expect(checked.requests.length, "the request monitor sees the navigation").toBeGreaterThan(0);
   });
 
   it("takes a real Ctrl+V from the system clipboard", async () => {
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.origin });
+    await checked.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: checker.server().origin });
     await page.evaluate((text) => navigator.clipboard.writeText(text), RESTORE_LOG);
-    requests = [];
+    checked.requests.length = 0;
     await page.locator("#log").focus();
     await page.keyboard.press("Control+V");
     await diagnosed();
@@ -150,7 +93,7 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     await expect(box.locator("button.ck-copy").textContent()).resolves.toBe("Copied");
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(await box.locator("pre").textContent());
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toContain("16817");
-    expect(requests).toEqual([]);
+    expect(checked.requests).toEqual([]);
   });
 
   it("renders log text as text: no element, no script, no dialog", async () => {
@@ -169,9 +112,9 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     expect(text).toContain("<svg onload=alert(4)></svg> &amp; <b>bold</b>");
     await expect(rootCause().getAttribute("data-finding")).resolves.toBe("pid-mismatch");
     await page.waitForTimeout(200);
-    expect(dialogs).toEqual([]);
+    expect(checked.dialogs).toEqual([]);
     await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
-    expect(requests, "requests while diagnosing").toEqual([]);
+    expect(checked.requests, "requests while diagnosing").toEqual([]);
   });
 
   it("diagnoses a file opened with the file input, read in chunks by the worker", async () => {
@@ -195,7 +138,7 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
       `Line ${(ROOT_CAUSE_LINE + filler.length).toLocaleString("en")}`,
     );
     await expect(page.locator("#results .ck-stats").textContent()).resolves.toContain("restore.log");
-    expect(requests, "requests while diagnosing").toEqual([]);
+    expect(checked.requests, "requests while diagnosing").toEqual([]);
   });
 
   it("keeps a multi-megabyte paste out of the textarea and says how much was pasted", async () => {
@@ -209,7 +152,7 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
       new RegExp(`^${(filler.length + ROOT_CAUSE_LINE + 2).toLocaleString("en")} lines, \\d+(\\.\\d)? MB pasted$`),
     );
     await expect(rootCause().getAttribute("data-finding")).resolves.toBe("pid-mismatch");
-    expect(requests, "requests while diagnosing").toEqual([]);
+    expect(checked.requests, "requests while diagnosing").toEqual([]);
   });
 
   it("diagnoses a file dropped on the page", async () => {
@@ -224,7 +167,7 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     await expect(page.locator("#held-text").textContent()).resolves.toMatch(/^dropped\.log/);
     await expect(rootCause().getAttribute("data-finding")).resolves.toBe("pid-mismatch");
     await expect(page.locator("#drop-zone").isHidden()).resolves.toBe(true);
-    expect(requests).toEqual([]);
+    expect(checked.requests).toEqual([]);
   });
 
   it("works from the keyboard: type a log and press Ctrl+Enter, or Tab to Diagnose", async () => {
@@ -241,7 +184,7 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
     await expect(page.evaluate(() => document.activeElement?.textContent?.trim())).resolves.toBe("Diagnose");
     await page.keyboard.press("Enter");
     await diagnosed();
-    expect(requests).toEqual([]);
+    expect(checked.requests).toEqual([]);
   });
 
   it("says when it recognises nothing, and lists the unexplained Error lines", async () => {
@@ -254,7 +197,7 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
   });
 
   it("searches the articles with Pagefind, from the header's search form", async () => {
-    await page.goto(`${server.origin}${site("/")}`);
+    await page.goto(`${checker.server().origin}${site("/")}`);
     await page.locator("#site-search").fill("Thread pid mismatch");
     await page.locator("#site-search").press("Enter");
     await page.waitForURL(/\/search\/\?q=Thread/);
@@ -265,16 +208,16 @@ describe.runIf(status === "run")("the checker in Chromium", () => {
   });
 
   it("reads without JavaScript: articles render, the checker says what to do instead", async () => {
-    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const noScript = await checker.browser().newContext({ javaScriptEnabled: false });
     try {
       const plain = await noScript.newPage();
-      await plain.goto(`${server.origin}${site("/failures/pid-mismatch/")}`);
+      await plain.goto(`${checker.server().origin}${site("/failures/pid-mismatch/")}`);
       await expect(plain.locator("h1").textContent()).resolves.toBe("PID already taken on restore");
       await expect(plain.locator("pre.logline").count()).resolves.toBeGreaterThan(1);
       await expect(plain.locator("ol.fixes li").count()).resolves.toBeGreaterThan(0);
-      await plain.goto(`${server.origin}${site("/check/")}`);
+      await plain.goto(`${checker.server().origin}${site("/check/")}`);
       await expect(plain.locator("noscript").first().textContent()).resolves.toContain("needs JavaScript");
-      await plain.goto(`${server.origin}${site("/")}`);
+      await plain.goto(`${checker.server().origin}${site("/")}`);
       await expect(plain.locator(`a[href="${site("/failures/pid-mismatch/")}"]`).count()).resolves.toBeGreaterThan(0);
     } finally {
       await noScript.close();
