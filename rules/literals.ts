@@ -21,11 +21,27 @@ export function requiredLiterals(source: string): string[] {
 /** Splits on top-level `|`; null when the source is too unusual to reason about. */
 function splitTopLevel(source: string): string[] | null {
   const parts: string[] = [];
+  let start = 0;
+  for (;;) {
+    const bar = findInPattern(source, start, (c, depth) => depth < 0 || (c === "|" && depth === 0));
+    if (bar < 0) break;
+    if (source[bar] !== "|") return null; // a `)` that closes no group
+    parts.push(source.slice(start, bar));
+    start = bar + 1;
+  }
+  parts.push(source.slice(start));
+  return parts;
+}
+
+/**
+ * The index of the first character of s from `start`, outside escapes and character classes,
+ * for which stop(character, depth) holds; depth counts the groups open (a `)` already counted).
+ */
+function findInPattern(s: string, start: number, stop: (c: string, depth: number) => boolean): number {
   let depth = 0;
   let inClass = false;
-  let start = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
+  for (let i = start; i < s.length; i++) {
+    const c = s[i]!;
     if (c === "\\") {
       i++;
       continue;
@@ -37,14 +53,9 @@ function splitTopLevel(source: string): string[] | null {
     if (c === "[") inClass = true;
     else if (c === "(") depth++;
     else if (c === ")") depth--;
-    else if (c === "|" && depth === 0) {
-      parts.push(source.slice(start, i));
-      start = i + 1;
-    }
-    if (depth < 0) return null;
+    if (stop(c, depth)) return i;
   }
-  parts.push(source.slice(start));
-  return parts;
+  return -1;
 }
 
 // Escapes that stand for one fixed character.
@@ -163,21 +174,5 @@ function classEnd(s: string, start: number): number {
 }
 
 function groupEnd(s: string, start: number): number {
-  let depth = 0;
-  let inClass = false;
-  for (let i = start; i < s.length; i++) {
-    const c = s[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")" && --depth === 0) return i;
-  }
-  return -1;
+  return findInPattern(s, start, (c, depth) => c === ")" && depth === 0);
 }
