@@ -15,7 +15,9 @@ export function compileRules(id: string, fm: FailureFrontmatter): CompiledRule[]
       literals: requiredLiterals(m.pattern),
     };
     if (m.source) rule.source = m.source;
-    if (m.near) rule.near = { pattern: m.near.pattern, within: m.near.within, direction: m.near.direction };
+    if (m.near) {
+      rule.near = { pattern: m.near.pattern, within: m.near.within, direction: m.near.direction, literals: requiredLiterals(m.near.pattern) };
+    }
     if (m.wrapper) rule.wrapper = m.wrapper;
     return rule;
   });

@@ -5,7 +5,6 @@ import { parse as parseYaml } from "yaml";
 import { ZodError } from "zod";
 import { compileRules } from "./compile-rules.js";
 import { createDiagnoser, createMatcher } from "./engine.js";
-import { requiredLiterals } from "./literals.js";
 import { checkRegexes, describeVerdict, type RegexCheckOptions } from "./redos.js";
 import { ARTICLE_ID, failureSchema, type FailureFrontmatter } from "./schema.js";
 import type { CompiledArticle, CompiledRule, RuleSet } from "./types.js";
@@ -93,7 +92,7 @@ function checkLiterals(file: string, rules: CompiledRule[]): ArticleError[] {
     if (!r.literals.length && r.tag !== "error" && r.tag !== "warn" && r.tag !== "tagged") {
       errors.push(new ArticleError(file, `match[${i}].pattern`, "no literal text of 3+ characters that every match must contain: add one, or restrict the rule with tag: error, warn or tagged"));
     }
-    if (r.near && !requiredLiterals(r.near.pattern).length) {
+    if (r.near && !r.near.literals.length) {
       errors.push(new ArticleError(file, `match[${i}].near.pattern`, "no literal text of 3+ characters that every match must contain"));
     }
   });

@@ -82,9 +82,8 @@ function triggerLiterals(ruleset: RuleSet): { literal: string; kind: number }[] 
       add(KIND_RULE, r.literals);
     }
     if (r.near) {
-      const lits = requiredLiterals(r.near.pattern);
-      if (!lits.length) return null;
-      add(KIND_NEAR, lits);
+      if (!r.near.literals.length) return null;
+      add(KIND_NEAR, r.near.literals);
     }
   }
   for (const source of SIGNAL_SOURCES) {

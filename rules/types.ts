@@ -25,7 +25,8 @@ export interface CompiledRule {
   role: "cause" | "symptom";
   tag: Tag;
   source?: string[];
-  near?: { pattern: string; within: number; direction: "before" | "after" | "both" };
+  /** `literals`: as the rule's own, for the near-condition's pattern. */
+  near?: { pattern: string; within: number; direction: "before" | "after" | "both"; literals: string[] };
   wrapper?: Wrapper;
   priority: number;
   /**
