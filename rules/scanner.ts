@@ -180,7 +180,7 @@ export class Automaton {
    * `row` resumes the search after the hit without missing an overlapping literal.
    */
   lastRow = 0;
-  /** After a find: the newlines passed before the hit (or before `to`), and where the last line began. */
+  /** After findText: the newlines passed before the hit (or before `to`), and where the last line began. */
   lines = 0;
   lineStart = 0;
 
@@ -275,34 +275,27 @@ export class Automaton {
     return -1;
   }
 
-  /** The same over UTF-8 bytes. A separate copy of the loop: one element type per loop keeps V8's code monomorphic. */
+  /**
+   * The same over UTF-8 bytes, without the newline count (the bytes path counts newlines in
+   * WebAssembly; this loop serves JsHitScanner). A separate loop: one element type per loop keeps
+   * V8's code monomorphic.
+   */
   findBytes(b: Uint8Array, from: number, to: number, row = -1): number {
     const t = this.bytesTables();
     const { classOf, next } = t;
     if (row < 0) row = rowFor(t, ROOT);
-    let lines = 0;
-    let lineStart = from;
     for (let i = from; i < to; i++) {
-      const u = b[i]!;
-      if (u === 10) {
-        lines++;
-        lineStart = i + 1;
-      }
-      const c = classOf[u]!;
+      const c = classOf[b[i]!]!;
       let e = next[row + c]!;
       if (e <= 0) {
         if (e === UNKNOWN) e = entry(t, row, c);
         if (e < 0) {
           this.lastRow = ~e;
-          this.lines = lines;
-          this.lineStart = lineStart;
           return i;
         }
       }
       row = e;
     }
-    this.lines = lines;
-    this.lineStart = lineStart;
     return -1;
   }
 
