@@ -206,6 +206,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
   const unmatchedSeen = new Set<string>();
   let version: string | null = null;
   let strongPhase: Phase | null = null;
+  let phaseSettled = false; // a failure verdict named the phase: no later line changes it
   let weakPhase: Phase | null = null;
   let wrapper: { tool: Wrapper; logPath: string | null } | null = null;
 
@@ -266,7 +267,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
   /** Whether a line whose literals are of `kinds` must be read now (else it is deferred or skipped). */
   function mustRead(kinds: number): boolean {
     if (kinds & KIND_RULE) return true;
-    if (kinds & KIND_SIGNAL && (version === null || strongPhase === null)) return true;
+    if (kinds & KIND_SIGNAL && (version === null || !phaseSettled)) return true;
     return (kinds & KIND_NEAR) !== 0 && pending.length > 0;
   }
 
@@ -300,7 +301,13 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
     const parsed = parseLine(text);
 
     if (version === null) version = versionOf(parsed.body);
-    if (strongPhase === null) strongPhase = strongPhaseOf(parsed.body);
+    if (!phaseSettled) {
+      const p = strongPhaseOf(parsed.body);
+      if (p && (strongPhase === null || p.failed)) {
+        strongPhase = p.phase;
+        phaseSettled = p.failed;
+      }
+    }
     if (weakPhase === null) weakPhase = weakPhaseOf(parsed.file);
 
     // Near-conditions seen on this line: settle pending candidates waiting for them.

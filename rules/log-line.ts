@@ -89,14 +89,25 @@ export function versionOf(body: string): string | null {
   return body.startsWith("Version:") ? (VERSION.exec(body)?.[1] ?? null) : null;
 }
 
-/** Signals of which CRIU command produced a log: strong ones settle it, weak ones only hint. */
+type StrongPhase = "dump" | "pre-dump" | "restore" | "check";
+
+// Signals of which CRIU command produced a log: strong ones settle it, weak ones only hint.
 // Each alternative carries a long literal of its own, so that the bulk scanner (scanner.ts) can
 // look for them without stopping on every "Dumping ..." debug line.
-const PHASE_STRONG: readonly [RegExp, "dump" | "pre-dump" | "restore" | "check"][] = [
-  [/Pre-dumping FAILED|Pre-dumping finished successfully|Pre-dumping processes|\bpre-dump\b/, "pre-dump"],
-  [/Dumping FAILED\.|Dumping finished successfully|Dumping processes \(pid|CRIU checkpointing failed|Cannot checkpoint container|migration dump failed|checkpointing of \S+ failed/, "dump"],
-  [/Restoring FAILED\.|Restore finished successfully|CRIU restoring failed|Cannot restore container|migration restore failed|failed to restore container/, "restore"],
-  [/^Looks good\.|^Does not look good\.|Looks good but some kernel features are missing/, "check"],
+// A verdict that an operation failed names the phase for good: a paste often shows a successful
+// dump (or its command) before the restore that failed.
+const PHASE_FAILED: readonly [RegExp, StrongPhase][] = [
+  [/Pre-dumping FAILED/, "pre-dump"],
+  [/Dumping FAILED\.|CRIU checkpointing failed|Cannot checkpoint container|migration dump failed|checkpointing of \S+ failed/, "dump"],
+  [/Restoring FAILED\.|CRIU restoring failed|Cannot restore container|migration restore failed|failed to restore container/, "restore"],
+  [/^Does not look good\./, "check"],
+];
+// Any other line that says which operation runs: the first one counts, until a verdict.
+const PHASE_STRONG: readonly [RegExp, StrongPhase][] = [
+  [/Pre-dumping finished successfully|Pre-dumping processes|\bpre-dump\b/, "pre-dump"],
+  [/Dumping finished successfully|Dumping processes \(pid/, "dump"],
+  [/Restore finished successfully/, "restore"],
+  [/^Looks good\.|Looks good but some kernel features are missing/, "check"],
   // The command or the log file a wrapper names.
   [/\brunc checkpoint\b|\bcrun checkpoint\b|\bcontainer checkpoint\b|\bctr (?:task|container|t|c) checkpoint\b|checkpoint create\b|\bdump\.log\b|\bdump4\.log\b/, "dump"],
   [/\brunc restore\b|\bcrun restore\b|\bcontainer restore\b|start --checkpoint\b|\brestore\.log\b/, "restore"],
@@ -107,10 +118,12 @@ const PHASE_WEAK: readonly [RegExp, "dump" | "restore"][] = [
 ];
 
 /** Every regex whose match on a line changes the detected phase or version (for the scanner). */
-export const SIGNAL_SOURCES: readonly string[] = [...PHASE_STRONG.map(([re]) => re.source), "^Version:"];
+export const SIGNAL_SOURCES: readonly string[] = [...PHASE_FAILED, ...PHASE_STRONG].map(([re]) => re.source).concat("^Version:");
 
-export function strongPhaseOf(body: string): "dump" | "pre-dump" | "restore" | "check" | null {
-  for (const [re, phase] of PHASE_STRONG) if (re.test(body)) return phase;
+/** The phase a line names, and whether it is a failure verdict (which no later line overrides). */
+export function strongPhaseOf(body: string): { phase: StrongPhase; failed: boolean } | null {
+  for (const [re, phase] of PHASE_FAILED) if (re.test(body)) return { phase, failed: true };
+  for (const [re, phase] of PHASE_STRONG) if (re.test(body)) return { phase, failed: false };
   return null;
 }
 
@@ -127,6 +140,7 @@ export const LINE_PATTERNS: readonly string[] = [
   UNTAGGED_PREFIX.source,
   VERSION.source,
   ...SECONDARY_LINES.map((re) => re.source),
+  ...PHASE_FAILED.map(([re]) => re.source),
   ...PHASE_STRONG.map(([re]) => re.source),
   ...PHASE_WEAK.map(([re]) => re.source),
 ];

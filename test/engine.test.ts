@@ -109,6 +109,21 @@ describe("result contract", () => {
     expect(ran.wrapper?.logPath).toBe("/run/containerd/io.containerd.runtime.v1.linux/moby/9e41c7a0d2b5/criu-dump.log");
   });
 
+  it("takes the phase from a failure verdict over an earlier successful step", () => {
+    const log = [
+      "(00.301122) Dumping finished successfully",
+      "$ criu restore -D /tmp/ckpt --shell-job -v4",
+      "(00.021345)  16817: Error (criu/cr-restore.c:1539): Pid 17550 do not match expected 16817",
+      "(00.021867) Error (criu/cr-restore.c:2447): Restoring FAILED.",
+    ].join("\n");
+    expect(diagnose(log).criu?.phase).toBe("restore");
+    const bulk = createDiagnoser(createMatcher(ruleset)).pushBytes(new TextEncoder().encode(log)).end();
+    expect(bulk.criu?.phase).toBe("restore");
+    // Without a verdict the first signal stands, and a verdict is not overridden by a later one.
+    expect(diagnose("(00.1) Dumping finished successfully\n(00.2) Restore finished successfully\n").criu?.phase).toBe("dump");
+    expect(diagnose("(00.1) Error (criu/cr-dump.c:2100): Dumping FAILED.\n(00.2) Error (criu/cr-restore.c:2447): Restoring FAILED.\n").criu?.phase).toBe("dump");
+  });
+
   it("honours maxFindings and phases", () => {
     const log = `ERRO[0000] criu failed: type NOTIFY errno 0\n${PID}\n`;
     expect(diagnose(log, { maxFindings: 1 }).findings).toHaveLength(1);
