@@ -9,7 +9,7 @@ import { PieJoiner } from "./continuation.js";
 import { DeferredLines } from "./deferred-lines.js";
 import { Automaton } from "./scanner.js";
 import { createHitScanner, type HitScanner } from "./hit-scanner.js";
-import { KIND_NEAR, KIND_RULE, KIND_SIGNAL, LineRecords, RECORD, firstOf, makeCollect, nativeView, type Collect } from "./line-collector.js";
+import { KIND_NEAR, KIND_RULE, KIND_SIGNAL, LineRecords, RECORD, collectLines, firstOf, nativeView } from "./line-collector.js";
 import type { CompiledRule, DiagnoseOptions, Diagnosis, Finding, Phase, RuleSet, UnmatchedLine, Wrapper } from "./types.js";
 import { WRAPPERS } from "./vocabulary.js";
 
@@ -477,8 +477,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
 
   /** Reads, defers or counts the lines of buf[from, to) (whole lines), by the literals they hold. */
   function scanPiece(buf: Uint8Array, from: number, to: number, hitScanner: HitScanner) {
-    collect ??= makeCollect(hitScanner, matcher.scanner!, matcher.scannerKinds);
-    collect(buf, from, to, records);
+    collectLines(buf, from, to, hitScanner, kindsOfRow, records);
     walkLines(buf, from, to, records);
   }
 
@@ -518,7 +517,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
 
   const scanner = options.plain ? null : matcher.scanner;
   const records = new LineRecords();
-  let collect: Collect | null = null;
+  const kindsOfRow = (row: number) => matcher.scanner!.maskOfRow(matcher.scannerKinds, row, true);
   let bytesCarry: Uint8Array | null = null;
   let decoder: TextDecoder | null = null; // set once bytes input met a \r: decode from then on
   // ignoreBOM: a U+FEFF that starts a later line is text, as it is for push(); the stream's own

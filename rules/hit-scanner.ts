@@ -126,6 +126,7 @@ export class WasmHitScanner implements HitScanner {
   private readonly rows: number;
   private readonly outs: number;
   private readonly root: number;
+  /** The automaton's alphabet classes: the width of its rows. */
   private readonly classes: number;
   /** fill()'s entries by alphabet class, and the bytes scanned so far (see fill). */
   private readonly byClass: Int32Array;
@@ -162,10 +163,10 @@ export class WasmHitScanner implements HitScanner {
     this.i32 = new Int32Array(buffer);
     this.u8 = new Uint8Array(buffer);
     this.hits = new Int32Array(buffer, this.hitsAt, hitBytes / 4);
+    this.classes = t.classes;
     this.root = this.address(t.root);
     this.joins = new Int32Array(this.streams);
     this.byClass = new Int32Array(t.classes);
-    this.classes = t.classes;
   }
 
   /**
@@ -173,7 +174,7 @@ export class WasmHitScanner implements HitScanner {
    * alphabet class; the module's have one per byte value (ROW bytes), in the same order.
    */
   private address(row: number): number {
-    return this.tableAt + ROW * (row / this.table.classes);
+    return this.tableAt + ROW * (row / this.classes);
   }
   private rowOf(address: number): number {
     // Integer operations only: it runs for every hit.
@@ -189,14 +190,14 @@ export class WasmHitScanner implements HitScanner {
    * first MiB than they save.
    */
   private fill(row: number, at: number): void {
-    const { classOf, classes } = this.table;
+    const { classOf } = this.table;
     const base = row >> 2;
     if (this.scanned < WHOLE_ROWS_AFTER) {
       const byte = this.u8[at]!;
       if (this.i32[base + byte] === 0) this.i32[base + byte] = this.entryAt(row, classOf[byte]!);
       return;
     }
-    const byClass = this.byClass.fill(0, 0, classes);
+    const byClass = this.byClass.fill(0);
     for (let b = 0; b < 256; b++) {
       if (this.i32[base + b] !== 0) continue;
       const c = classOf[b]!;

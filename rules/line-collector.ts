@@ -5,7 +5,6 @@
 // knows the diagnosis so far. Collecting needs none of that state: it runs a whole piece ahead of
 // the walk, and the per-hit work (line bounds, newline counts) stays out of the walk's loop.
 import type { HitScanner } from "./hit-scanner.js";
-import type { Automaton } from "./scanner.js";
 
 /** What a trigger literal can change: a rule's match, the version or phase, a near-condition. */
 export const KIND_RULE = 1;
@@ -80,15 +79,6 @@ export function collectLines(
     pos = end + 1;
   }
   out.newlines = before + (pos < to ? scanner.newlines(pos - from, to - from) : 0);
-}
-
-/** Collects the records of buf[from, to) into out. */
-export type Collect = (buf: Uint8Array, from: number, to: number, out: LineRecords) => void;
-
-/** collectLines bound to a hit scanner of `automaton`, whose literal i is of kinds[i]. */
-export function makeCollect(scanner: HitScanner, automaton: Automaton, kinds: Uint8Array): Collect {
-  const kindsOfRow = (row: number) => automaton.maskOfRow(kinds, row, true);
-  return (buf, from, to, out) => collectLines(buf, from, to, scanner, kindsOfRow, out);
 }
 
 /** The smallest of the non-negative indices, or -1. */
