@@ -2,6 +2,8 @@
 // only say "something failed earlier". Everything here is about how CRIU prints, not about
 // any one failure, which is why it lives in the engine rather than in an article.
 
+import type { Phase } from "./vocabulary.js";
+
 export type Level = "error" | "warn" | null;
 
 export interface ParsedLine {
@@ -89,7 +91,8 @@ export function versionOf(body: string): string | null {
   return body.startsWith("Version:") ? (VERSION.exec(body)?.[1] ?? null) : null;
 }
 
-type StrongPhase = "dump" | "pre-dump" | "restore" | "check";
+/** A phase a log line can name (every phase of the vocabulary but `any`). */
+type StrongPhase = Exclude<Phase, "any">;
 
 // Signals of which CRIU command produced a log: strong ones settle it, weak ones only hint.
 // Each alternative carries a long literal of its own, so that the bulk scanner (scanner.ts) can
