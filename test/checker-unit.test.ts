@@ -76,6 +76,31 @@ describe("LineIndex counts lines as the engine does", () => {
   });
 });
 
+describe("LineIndex on a byte order mark split over chunks", () => {
+  it("starts the first line after the whole mark, however the chunks cut it", () => {
+    const bytes = new TextEncoder().encode("\ufeffEr\nsecond");
+    for (const cuts of [[1], [2], [1, 2], [3], [1, 4]]) {
+      const index = new LineIndex();
+      let at = 0;
+      for (const cut of [...cuts, bytes.length]) {
+        index.addBytes(bytes.subarray(at, cut));
+        at = cut;
+      }
+      expect(index.lines, `cuts ${cuts}`).toBe(2);
+      expect(index.range(1), `cuts ${cuts}`).toEqual([3, 6]);
+    }
+    const alone = new LineIndex();
+    alone.addBytes(new Uint8Array([0xef]));
+    alone.addBytes(new Uint8Array([0xbb, 0xbf]));
+    expect(alone.lines).toBe(0);
+    // Three bytes that are not the mark start the first line.
+    const other = new LineIndex();
+    other.addBytes(new Uint8Array([0xef]));
+    other.addBytes(new Uint8Array([0xbb, 0x41, 0x0a]));
+    expect(other.range(1)).toEqual([0, 4]);
+  });
+});
+
 describe("the stores read lines on demand", () => {
   const text = "\ufefffirst\r\nsecond\x1b[31m red\x1b[0m\rthird\n\nfifth\tend";
   for (const [name, make] of [

@@ -63,6 +63,8 @@ export class LineIndex {
   private total = 0;
   /** The last chunk ended in \r: a \n that starts the next one belongs to that line end. */
   private pendingCR = false;
+  /** The first bytes, until there are three: a UTF-8 byte order mark can come split over chunks. */
+  private head: number[] = [];
 
   addText(chunk: string): void {
     if (!chunk.length) return;
@@ -101,11 +103,16 @@ export class LineIndex {
     if (!chunk.length) return;
     const base = this.total;
     let i = 0;
-    if (base === 0) {
-      this.starts.push(chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0);
-    } else if (this.pendingCR && chunk[0] === 10) {
+    if (base === 0) this.starts.push(0);
+    else if (this.pendingCR && chunk[0] === 10) {
       this.starts.data[this.starts.length - 1]!++;
       i = 1;
+    }
+    if (this.head.length < 3) {
+      for (let k = 0; k < chunk.length && this.head.length < 3; k++) this.head.push(chunk[k]!);
+      const [a, b, c] = this.head;
+      // The first line starts after the mark (its three bytes hold no line end to undo).
+      if (this.head.length === 3 && a === 0xef && b === 0xbb && c === 0xbf) this.starts.data[0] = 3;
     }
     this.pendingCR = false;
     const len = chunk.length;
