@@ -14,6 +14,7 @@ import { exportPatterns } from "./patterns.mjs";
 const root = join(import.meta.dirname, "..");
 const data = join(root, "bench", "data");
 const cli = join(root, "lib", "cli.cjs");
+const floor = join(root, "bench", "floor.mjs");
 const quick = process.argv.includes("--quick");
 const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const gnuTime = existsSync("/usr/bin/time");
@@ -62,12 +63,19 @@ function compare(file, runs) {
   const rows = [["criu-doctor", best(runs, process.execPath, [cli, "--json", file])]];
   if (has("rg")) rows.push(["rg -f", best(runs, "rg", ["--no-config", "-c", "-f", join(data, "patterns.rust"), file])]);
   if (has("grep")) rows.push(["grep -E -f", best(runs, "grep", ["-c", "-E", "-f", join(data, "patterns.ere"), file])]);
+  // Not tools: what Node itself costs before the engine does any line work (bench/floor.mjs).
+  const floors = [
+    ["node, read", best(runs, process.execPath, [floor, file])],
+    ["node, scan", best(runs, process.execPath, [floor, file, "--scan"])],
+  ];
   const base = rows[0][1].seconds;
   console.log(`\n${file.replace(root + "/", "")} (${fmt(size, 0)} MiB), best of ${runs}:`);
   console.log("  tool           seconds    MiB/s   vs criu-doctor   peak MiB");
-  for (const [name, m] of rows) {
+  const line = ([name, m]) =>
     console.log(`  ${name.padEnd(13)} ${fmt(m.seconds, 3).padStart(8)} ${fmt(size / m.seconds, 0).padStart(8)}   ${fmt(m.seconds / base, 2).padStart(8)}x      ${fmt(m.mib, 0).padStart(6)}`);
-  }
+  rows.forEach(line);
+  console.log("  floors: Node starts, loads the rules and reads the file; 'scan' adds the literal scan, no line work");
+  floors.forEach(line);
   return Object.fromEntries(rows);
 }
 
