@@ -21,11 +21,11 @@ export interface ParsedLine {
 // (runc's `123:`, logrus `msg="`, CI timestamps, `> ` quotes), and pie lines put `pie: 51: `.
 const TAG = /(Error|Warn)\s+\(([\w./+-]+):\d+\):[ \t]?/;
 // What may stand before an untagged message: quote marks; a CI runner's ISO timestamp
-// (`2023-12-28T07:09:22.4387062Z `) or a clock with a stream tag (`17:10:16   [OUT] `); a Python
+// (`2023-12-28T07:09:22.4387062Z `, Jenkins' `[2022-11-26T16:24:22.325Z] `) or a clock with a stream tag (`17:10:16   [OUT] `); a Python
 // bytes quote (`b'...'`, CRIU's test harness); runc's `1234:` line-number quote; CRIU's
 // `(00.123456)` timestamp, restore pid column and `pie: 51: ` prefix.
 const UNTAGGED_PREFIX =
-  /^[\s>#*`'"|]*(?:\d{4}-\d\d-\d\dT[\d:.]+Z?\s+|\d\d:\d\d:\d\d(?:\.\d+)?\s+(?:\[\w+\]\s+)?)?(?<bytes>b['"])?(?:\d+:(?=\S))?(?:\(\s*\d+\.\d+\)\s*)?(?:\d+:\s+)?(?:pie:\s+(?:\d+:\s+)?)?/;
+  /^[\s>#*`'"|]*(?:\d{4}-\d\d-\d\dT[\d:.]+Z?\s+|\[\d{4}-\d\d-\d\dT[\d:.]+Z?\]\s+|\d\d:\d\d:\d\d(?:\.\d+)?\s+(?:\[\w+\]\s+)?)?(?<bytes>b['"])?(?:\d+:(?=\S))?(?:\(\s*\d+\.\d+\)\s*)?(?:\d+:\s+)?(?:pie:\s+(?:\d+:\s+)?)?/;
 
 // An error tag whose `Error ` word was lost: go-criu and libcriu users quote CRIU's message as
 // `(criu/tty.c:1014): tty: Don't have tty ...`. Only at the start of the message, and only with

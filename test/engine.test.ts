@@ -204,6 +204,7 @@ describe("untagged line prefixes", () => {
     ["2023-12-28T07:09:22.4387062Z b'iptables-restore: line 5 failed'", "iptables-restore: line 5 failed"],
     ['b"tar: unrecognized option \'--no-unquote\'"', "tar: unrecognized option '--no-unquote'"],
     ["17:10:16   [OUT] JVM: invalid info for restore provided", "JVM: invalid info for restore provided"],
+    ["[2022-11-26T16:24:22.325Z] Type=Illegal instruction vmState=0x00200003", "Type=Illegal instruction vmState=0x00200003"],
     ["1410:tar: invalid option -- 'X'", "tar: invalid option -- 'X'"],
     ["(00.021930)  7411: Restoring fd 3", "Restoring fd 3"],
     ["> (00.5) pie: 51: mapped", "mapped"],
