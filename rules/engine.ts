@@ -2,7 +2,7 @@
 // No I/O and no dependencies, so the same code runs in Node (CLI, npm module) and in the
 // browser's Web Worker (checker). Input can arrive in chunks of any size (see createDiagnoser).
 import { requiredLiterals } from "./literals.js";
-import { SIGNAL_SOURCES, isSecondary, parseLine, strongPhaseOf, versionOf, weakPhaseOf, type ParsedLine } from "./log-line.js";
+import { SIGNAL_SOURCES, isRestoredVerdict, isSecondary, parseLine, strongPhaseOf, versionOf, weakPhaseOf, type ParsedLine } from "./log-line.js";
 import { MAX_LINE, logicalLines } from "./normalize.js";
 import { buildPrefilter, type Prefilter } from "./prefilter.js";
 import { PieJoiner } from "./continuation.js";
@@ -33,6 +33,8 @@ interface Candidate {
 interface ArticleState {
   best: Candidate;
   count: number;
+  /** The last line any of the article's rules matched. */
+  lastLine: number;
 }
 
 /** A candidate whose neighbouring-line condition can only be settled by later lines. */
@@ -207,6 +209,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
   let version: string | null = null;
   let strongPhase: Phase | null = null;
   let phaseSettled = false; // a failure verdict named the phase: no later line changes it
+  let restoredLine = 0; // the last line where CRIU said a restore succeeded
   let weakPhase: Phase | null = null;
   let wrapper: { tool: Wrapper; logPath: string | null } | null = null;
 
@@ -218,10 +221,11 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
   function record(c: Candidate) {
     const id = c.live.rule.article;
     const st = articles.get(id);
-    if (!st) articles.set(id, { best: c, count: 1 });
+    if (!st) articles.set(id, { best: c, count: 1, lastLine: c.line });
     else {
       st.count++;
       if (better(c, st.best)) st.best = c;
+      if (c.line > st.lastLine) st.lastLine = c.line;
     }
     noteWrapper(c);
   }
@@ -309,6 +313,7 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       }
     }
     if (weakPhase === null) weakPhase = weakPhaseOf(parsed.file);
+    if (!phaseSettled && isRestoredVerdict(parsed.body)) restoredLine = lineNo;
 
     // Near-conditions seen on this line: settle pending candidates waiting for them.
     if (matcher.nearSlots.length) {
@@ -611,7 +616,12 @@ export function createDiagnoser(matcher: Matcher, options: EngineOptions = {}): 
       }
       joiner.flush();
       pending = [];
-      const states = [...articles.values()].sort((a, b) => (better(a.best, b.best) ? -1 : better(b.best, a.best) ? 1 : 0));
+      // A restore CRIU itself called successful, with no failure verdict anywhere and nothing
+      // found after it (a crash of the restored program, a wrapper's later error): what matched
+      // before the verdict did not stop the restore, so it is no finding.
+      const all = [...articles.values()];
+      const restored = restoredLine > 0 && !phaseSettled && all.every((st) => st.lastLine < restoredLine);
+      const states = (restored ? [] : all).sort((a, b) => (better(a.best, b.best) ? -1 : better(b.best, a.best) ? 1 : 0));
       const limit = options.maxFindings ?? Infinity;
       const findings: Finding[] = states.slice(0, limit).map((st, i) => {
         const c = st.best;

@@ -120,8 +120,20 @@ const PHASE_WEAK: readonly [RegExp, "dump" | "restore"][] = [
   [/^(?:cr-restore|restorer)\.c$/, "restore"],
 ];
 
+// CRIU's own word that a restore ended well: the tasks run. Error lines before it did not stop
+// the restore (iptables during the network unlock, optional probes). A dump's success is not
+// such a verdict: a problem it carried on past (a dangling terminal) can still fail the restore.
+const RESTORED_VERDICT = /Restore finished successfully/;
+
 /** Every regex whose match on a line changes the detected phase or version (for the scanner). */
-export const SIGNAL_SOURCES: readonly string[] = [...PHASE_FAILED, ...PHASE_STRONG].map(([re]) => re.source).concat("^Version:");
+export const SIGNAL_SOURCES: readonly string[] = [...PHASE_FAILED, ...PHASE_STRONG]
+  .map(([re]) => re.source)
+  .concat("^Version:", RESTORED_VERDICT.source);
+
+/** Whether the line is CRIU's verdict that a restore succeeded. */
+export function isRestoredVerdict(body: string): boolean {
+  return RESTORED_VERDICT.test(body);
+}
 
 /** The phase a line names, and whether it is a failure verdict (which no later line overrides). */
 export function strongPhaseOf(body: string): { phase: StrongPhase; failed: boolean } | null {
@@ -146,4 +158,5 @@ export const LINE_PATTERNS: readonly string[] = [
   ...PHASE_FAILED.map(([re]) => re.source),
   ...PHASE_STRONG.map(([re]) => re.source),
   ...PHASE_WEAK.map(([re]) => re.source),
+  RESTORED_VERDICT.source,
 ];

@@ -179,6 +179,41 @@ describe("fast and plain engines agree", () => {
   });
 });
 
+describe("a restore CRIU called successful", () => {
+  const unlock = [
+    "(01.616005) net: Unlock network",
+    "(01.619784) Error (criu/netfilter.c:105): Iptables configuration failed",
+  ];
+  const restored = "(01.624334) Restore finished successfully. Tasks resumed.";
+  const matcher = createMatcher(ruleset);
+  // The text path, the bytes path (the bulk scanner must read the verdict line) and the plain engine.
+  const ways = (log: string): Diagnosis[] => [
+    diagnose(log),
+    createDiagnoser(matcher).pushBytes(new TextEncoder().encode(log + "\n")).end(),
+    createDiagnoser(matcher, { plain: true }).push(log).end(),
+  ];
+  const ids = (d: Diagnosis) => d.findings.map((f) => f.id);
+
+  it("has no finding when everything matched came before the verdict", () => {
+    expect(ids(diagnose(unlock.join("\n")))).toContain("network-lock-failed");
+    for (const d of ways([...unlock, restored].join("\n"))) expect(d.findings).toEqual([]);
+  });
+
+  it("keeps every finding when something after the verdict went wrong", () => {
+    const crash = "[ 9121.004417] app[4052]: segfault at 7f9d2c41b0e8 ip 00007f9d2c6a1b53 sp 00007ffe9b3c2f20 error 6 in libc.so.6[7f9d2c628000+195000]";
+    for (const d of ways([...unlock, restored, crash].join("\n"))) expect(ids(d)).toEqual(expect.arrayContaining(["network-lock-failed", "restored-process-crashes"]));
+  });
+
+  it("keeps the findings of a log that also holds a failure verdict", () => {
+    const failed = "(00.412113) Error (criu/cr-restore.c:2447): Restoring FAILED.";
+    for (const d of ways([...unlock, failed, restored].join("\n"))) expect(ids(d)).toContain("network-lock-failed");
+  });
+
+  it("is not said of a dump: what a dump carried on past can still fail the restore", () => {
+    for (const d of ways([...unlock, "(00.062710) Dumping finished successfully"].join("\n"))) expect(ids(d)).toContain("network-lock-failed");
+  });
+});
+
 describe("logrus lines", () => {
   it("drops the quotes of msg=\"...\" so captures do not end in a quote", () => {
     const d = diagnose('time="2025-02-11T09:14:02Z" level=error msg="criu failed: type DUMP errno 0" error="exit status 1"');
