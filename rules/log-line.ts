@@ -61,7 +61,8 @@ function tagged(line: string, level: "error" | "warn", path: string, bodyStart: 
  * symptom rule.
  */
 export const SECONDARY_LINES: readonly RegExp[] = [
-  /\b(?:Pre-dumping|Dumping|Restoring|Lazy pages transfer) FAILED\./,
+  // The period is lost when people retype the verdict.
+  /\b(?:Pre-dumping|Dumping|Restoring|Lazy pages transfer) FAILED(?:\.|$)/,
   /^\s*(?:\d+\s+)?(?:-?\d+ )?exited, status=-?\d+/,
   /^\s*(?:\d+\s+)?-?\d+ killed by signal \d+/,
   /\bUnlock network\b/,
@@ -101,8 +102,8 @@ type StrongPhase = Exclude<Phase, "any">;
 // dump (or its command) before the restore that failed.
 const PHASE_FAILED: readonly [RegExp, StrongPhase][] = [
   [/Pre-dumping FAILED/, "pre-dump"],
-  [/Dumping FAILED\.|CRIU checkpointing failed|Cannot checkpoint container|migration dump failed|checkpointing of \S+ failed/, "dump"],
-  [/Restoring FAILED\.|CRIU restoring failed|Cannot restore container|migration restore failed|failed to restore container/, "restore"],
+  [/Dumping FAILED(?:\.|$)|CRIU checkpointing failed|Cannot checkpoint container|migration dump failed|checkpointing of \S+ failed/, "dump"],
+  [/Restoring FAILED(?:\.|$)|CRIU restoring failed|Cannot restore container|migration restore failed|failed to restore container/, "restore"],
   [/^Does not look good\./, "check"],
 ];
 // Any other line that says which operation runs: the first one counts, until a verdict.

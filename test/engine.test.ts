@@ -226,6 +226,13 @@ describe("logrus lines", () => {
     expect(diagnose("(00.139151) Error (criu/util.c:641): exited, status=1").unmatched).toEqual([]);
   });
 
+  it("reads a verdict retyped without its period as CRIU's own", () => {
+    const d = diagnose("(00.1) Error (criu/cr-dump.c:2100): Dumping FAILED");
+    expect(d.unmatched).toEqual([]);
+    expect(d.criu?.phase).toBe("dump");
+    expect(diagnose("Error (criu/cr-dump.c:2100): Dumping FAILED, see above").unmatched).toHaveLength(1);
+  });
+
   it("does not list iptables-legacy-save's version probe on an nft-only host as unexplained", () => {
     expect(diagnose("(00.021000) Error (criu/util.c:1566): iptables-legacy-save -V failed").unmatched).toEqual([]);
     expect(diagnose("(00.021000) Error (criu/util.c:1566): ip6tables-legacy-restore -V failed").unmatched).toEqual([]);
