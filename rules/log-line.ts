@@ -106,11 +106,16 @@ const PHASE_FAILED: readonly [RegExp, StrongPhase][] = [
   [/Restoring FAILED(?:\.|$)|CRIU restoring failed|Cannot restore container|migration restore failed|failed to restore container/, "restore"],
   [/^Does not look good\./, "check"],
 ];
+// CRIU's own word that a restore ended well: the tasks run. Error lines before it did not stop
+// the restore (iptables during the network unlock, optional probes). A dump's success is not
+// such a verdict: a problem it carried on past (a dangling terminal) can still fail the restore.
+const RESTORED_VERDICT = /Restore finished successfully/;
+
 // Any other line that says which operation runs: the first one counts, until a verdict.
 const PHASE_STRONG: readonly [RegExp, StrongPhase][] = [
   [/Pre-dumping finished successfully|Pre-dumping processes|\bpre-dump\b/, "pre-dump"],
   [/Dumping finished successfully|Dumping processes \(pid/, "dump"],
-  [/Restore finished successfully/, "restore"],
+  [RESTORED_VERDICT, "restore"],
   [/^Looks good\.|Looks good but some kernel features are missing/, "check"],
   // The command or the log file a wrapper names.
   [/\brunc checkpoint\b|\bcrun checkpoint\b|\bcontainer checkpoint\b|\bctr (?:task|container|t|c) checkpoint\b|checkpoint create\b|\bdump\.log\b|\bdump4\.log\b/, "dump"],
@@ -121,15 +126,8 @@ const PHASE_WEAK: readonly [RegExp, "dump" | "restore"][] = [
   [/^(?:cr-restore|restorer)\.c$/, "restore"],
 ];
 
-// CRIU's own word that a restore ended well: the tasks run. Error lines before it did not stop
-// the restore (iptables during the network unlock, optional probes). A dump's success is not
-// such a verdict: a problem it carried on past (a dangling terminal) can still fail the restore.
-const RESTORED_VERDICT = /Restore finished successfully/;
-
 /** Every regex whose match on a line changes the detected phase or version (for the scanner). */
-export const SIGNAL_SOURCES: readonly string[] = [...PHASE_FAILED, ...PHASE_STRONG]
-  .map(([re]) => re.source)
-  .concat("^Version:", RESTORED_VERDICT.source);
+export const SIGNAL_SOURCES: readonly string[] = [...PHASE_FAILED, ...PHASE_STRONG].map(([re]) => re.source).concat("^Version:");
 
 /** Whether the line is CRIU's verdict that a restore succeeded. */
 export function isRestoredVerdict(body: string): boolean {
@@ -159,5 +157,4 @@ export const LINE_PATTERNS: readonly string[] = [
   ...PHASE_FAILED.map(([re]) => re.source),
   ...PHASE_STRONG.map(([re]) => re.source),
   ...PHASE_WEAK.map(([re]) => re.source),
-  RESTORED_VERDICT.source,
 ];
